@@ -1,0 +1,123 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Due is a claimed reminder: whose, which, and when it was due.
+type Due struct {
+	User string
+	ID   string
+	At   time.Time
+}
+
+func dueMember(user, id string) string { return user + "|" + id }
+
+// PutReminder stores a reminder's JSON and schedules its next notice at
+// next (zero: not scheduled, e.g. paused or finished).
+func (s *Store) PutReminder(ctx context.Context, user, id string, data []byte, next time.Time) error {
+	if err := s.rdb.HSet(ctx, RemindersKey(user), id, data).Err(); err != nil {
+		return fmt.Errorf("put reminder: %w", err)
+	}
+	return s.Schedule(ctx, user, id, next)
+}
+
+// Schedule sets when reminder id of user is next due (zero: unscheduled).
+func (s *Store) Schedule(ctx context.Context, user, id string, next time.Time) error {
+	var err error
+	if next.IsZero() {
+		err = s.rdb.ZRem(ctx, DueKey(s.ns, DueShard(user)), dueMember(user, id)).Err()
+	} else {
+		err = s.rdb.ZAdd(ctx, DueKey(s.ns, DueShard(user)), redis.Z{Score: float64(next.UnixMilli()), Member: dueMember(user, id)}).Err()
+	}
+	if err != nil {
+		return fmt.Errorf("schedule reminder: %w", err)
+	}
+	return nil
+}
+
+// Reminder returns one reminder's JSON, or nil when there is none.
+func (s *Store) Reminder(ctx context.Context, user, id string) ([]byte, error) {
+	b, err := s.rdb.HGet(ctx, RemindersKey(user), id).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get reminder: %w", err)
+	}
+	return b, nil
+}
+
+// Reminders returns all of user's reminders' JSON by id.
+func (s *Store) Reminders(ctx context.Context, user string) (map[string][]byte, error) {
+	m, err := s.rdb.HGetAll(ctx, RemindersKey(user)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("list reminders: %w", err)
+	}
+	out := make(map[string][]byte, len(m))
+	for k, v := range m {
+		out[k] = []byte(v)
+	}
+	return out, nil
+}
+
+// DeleteReminder removes a reminder and its place in the due set.
+func (s *Store) DeleteReminder(ctx context.Context, user, id string) error {
+	if err := s.rdb.HDel(ctx, RemindersKey(user), id).Err(); err != nil {
+		return fmt.Errorf("delete reminder: %w", err)
+	}
+	return s.Schedule(ctx, user, id, time.Time{})
+}
+
+// ClaimDue leases up to max reminders of a due set that are due at now.
+func (s *Store) ClaimDue(ctx context.Context, shard int, now time.Time, lease time.Duration, max int) ([]Due, error) {
+	res, err := claimDue.Run(ctx, s.rdb, []string{DueKey(s.ns, shard)}, now.UnixMilli(), lease.Milliseconds(), max).StringSlice()
+	if err != nil {
+		return nil, fmt.Errorf("claim due reminders: %w", err)
+	}
+	out := make([]Due, 0, len(res)/2)
+	for i := 0; i+1 < len(res); i += 2 {
+		j := strings.LastIndexByte(res[i], '|')
+		ms, _ := strconv.ParseFloat(res[i+1], 64)
+		if j < 0 {
+			continue
+		}
+		out = append(out, Due{User: res[i][:j], ID: res[i][j+1:], At: time.UnixMilli(int64(ms))})
+	}
+	return out, nil
+}
+
+// MarkSent records that an occurrence is being sent; false when it already
+// was (the second send is then skipped).
+func (s *Store) MarkSent(ctx context.Context, user, occurrence string, keep time.Duration) (bool, error) {
+	ok, err := s.rdb.SetNX(ctx, SentKey(user, occurrence), "1", keep).Result()
+	if err != nil {
+		return false, fmt.Errorf("mark sent: %w", err)
+	}
+	return ok, nil
+}
+
+// UnmarkSent forgets a mark after a send that failed, so it is retried.
+func (s *Store) UnmarkSent(ctx context.Context, user, occurrence string) error {
+	return s.rdb.Del(ctx, SentKey(user, occurrence)).Err()
+}
+
+// unscheduleAll removes user's reminders from their due set (DeleteUser).
+func (s *Store) unscheduleAll(ctx context.Context, user string) error {
+	ids, err := s.rdb.HKeys(ctx, RemindersKey(user)).Result()
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	members := make([]any, len(ids))
+	for i, id := range ids {
+		members[i] = dueMember(user, id)
+	}
+	return s.rdb.ZRem(ctx, DueKey(s.ns, DueShard(user)), members...).Err()
+}

@@ -1,0 +1,44 @@
+package store
+
+import "github.com/redis/go-redis/v9"
+
+// saveSession writes a session if nobody else wrote it since it was loaded
+// (compare-and-set on rev) and, in the same step, records the message id that
+// caused the write, so a message changes a session at most once.
+//
+// KEYS[1] session hash, KEYS[2] seen zset
+// ARGV[1] expected rev, ARGV[2] session JSON, ARGV[3] session TTL (ms),
+// ARGV[4] message id or "", ARGV[5] now (ms), ARGV[6] de-duplication window (ms)
+// Returns the new rev, -1 when rev did not match, -2 when the message was seen.
+var saveSession = redis.NewScript(`
+local rev = tonumber(redis.call('HGET', KEYS[1], 'rev') or '0')
+if rev ~= tonumber(ARGV[1]) then return -1 end
+if ARGV[4] ~= '' then
+  if redis.call('ZSCORE', KEYS[2], ARGV[4]) then return -2 end
+  local now = tonumber(ARGV[5])
+  redis.call('ZADD', KEYS[2], now, ARGV[4])
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - tonumber(ARGV[6]))
+  redis.call('PEXPIRE', KEYS[2], ARGV[6])
+end
+rev = rev + 1
+redis.call('HSET', KEYS[1], 'rev', rev, 'data', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return rev
+`)
+
+// claimDue leases the members of a due set whose time has come: each one's
+// score moves to now + lease, so another dispatcher does not claim it again
+// until the lease ends (a dispatcher that dies after claiming is covered:
+// the member falls due again when its lease runs out).
+//
+// KEYS[1] due zset
+// ARGV[1] now (ms), ARGV[2] lease (ms), ARGV[3] max members
+// Returns a flat list: member, old score, member, old score, …
+var claimDue = redis.NewScript(`
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[3]))
+local lease = tonumber(ARGV[1]) + tonumber(ARGV[2])
+for i = 1, #due, 2 do
+  redis.call('ZADD', KEYS[1], lease, due[i])
+end
+return due
+`)

@@ -1,0 +1,244 @@
+// Package store owns loanbot's state in Redis: dialog sessions, message
+// de-duplication, per-user documents and logs, and deleting a user. It is the
+// only package that imports go-redis; everything above it sees plain Go types.
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Errors callers test with errors.Is.
+var (
+	// ErrConflict: the session changed since it was loaded (another replica won).
+	ErrConflict = errors.New("store: session changed concurrently")
+	// ErrDuplicate: the message was already handled.
+	ErrDuplicate = errors.New("store: message already handled")
+)
+
+const (
+	// SessionTTL is how long an idle session lives.
+	SessionTTL = 30 * 24 * time.Hour
+	// SeenWindow is how long a handled message id is remembered.
+	SeenWindow = 24 * time.Hour
+)
+
+// MenuItem is one button the user was last shown, so that a typed number or
+// label can be mapped back to the button's payload on text-only channels.
+type MenuItem struct {
+	Label   string `json:"l"`
+	Payload string `json:"p"`
+}
+
+// Session is the small state of one user's conversation.
+type Session struct {
+	Flow        string            `json:"flow,omitempty"`
+	FlowVersion int               `json:"fv,omitempty"`
+	State       string            `json:"state,omitempty"`
+	Slots       map[string]string `json:"slots,omitempty"`
+	History     []string          `json:"hist,omitempty"`
+	Lang        string            `json:"lang,omitempty"`
+	LangChosen  bool              `json:"langc,omitempty"`
+	Menu        []MenuItem        `json:"menu,omitempty"`
+	// MenuNumeric: the question shown expects a number, so a typed number is
+	// an answer, not a button index.
+	MenuNumeric bool   `json:"menun,omitempty"`
+	Pending     string `json:"pending,omitempty"`
+	Answered    bool   `json:"ans,omitempty"`
+	// Rev counts the writes of this session; it is kept beside the JSON.
+	Rev       int64     `json:"-"`
+	UpdatedAt time.Time `json:"at"`
+}
+
+// Store is loanbot's Redis state.
+type Store struct {
+	rdb      redis.UniversalClient
+	ns       string // namespace of the shared keys (due sets); "" in production
+	docKinds []string
+	logKinds []string
+}
+
+// New wraps a go-redis client (single, Sentinel or Cluster).
+func New(rdb redis.UniversalClient) *Store {
+	return &Store{rdb: rdb, docKinds: []string{"plan"}, logKinds: []string{"calls"}}
+}
+
+// WithNamespace returns a store whose shared keys (the due sets) are apart
+// from every other namespace's, for tests that share one Redis.
+func (s *Store) WithNamespace(ns string) *Store {
+	c := *s
+	c.ns = ns + ":"
+	return &c
+}
+
+// Client returns the underlying client (for health checks).
+func (s *Store) Client() redis.UniversalClient { return s.rdb }
+
+// Ping reports whether Redis answers.
+func (s *Store) Ping(ctx context.Context) error { return s.rdb.Ping(ctx).Err() }
+
+// Load returns user's session (a zero Session with Rev 0 when there is none)
+// and whether msgID was already handled, in one round trip.
+func (s *Store) Load(ctx context.Context, user, msgID string) (*Session, bool, error) {
+	pipe := s.rdb.Pipeline()
+	hm := pipe.HMGet(ctx, SessionKey(user), "rev", "data")
+	var seen *redis.FloatCmd
+	if msgID != "" {
+		seen = pipe.ZScore(ctx, SeenKey(user), msgID)
+	}
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+		return nil, false, fmt.Errorf("load session: %w", err)
+	}
+	dup := seen != nil && seen.Err() == nil
+	vals := hm.Val()
+	sess := &Session{}
+	if len(vals) == 2 && vals[0] != nil && vals[1] != nil {
+		revStr, _ := vals[0].(string)
+		data, _ := vals[1].(string)
+		rev, err := strconv.ParseInt(revStr, 10, 64)
+		if err != nil {
+			return nil, dup, fmt.Errorf("load session: bad rev %q", revStr)
+		}
+		if err := json.Unmarshal([]byte(data), sess); err != nil {
+			// A session we cannot read is replaced rather than crashed on;
+			// keeping the rev lets the next save succeed.
+			sess = &Session{}
+		}
+		sess.Rev = rev
+	}
+	return sess, dup, nil
+}
+
+// Save writes sess if its Rev is still the stored one and records msgID as
+// handled; on success sess.Rev is the new revision. It returns ErrConflict or
+// ErrDuplicate (wrapped) when it did not write.
+func (s *Store) Save(ctx context.Context, user string, sess *Session, msgID string, now time.Time) error {
+	data, err := json.Marshal(sess)
+	if err != nil {
+		return fmt.Errorf("save session: %w", err)
+	}
+	res, err := saveSession.Run(ctx, s.rdb, []string{SessionKey(user), SeenKey(user)},
+		sess.Rev, data, SessionTTL.Milliseconds(), msgID, now.UnixMilli(), SeenWindow.Milliseconds()).Int64()
+	if err != nil {
+		return fmt.Errorf("save session: %w", err)
+	}
+	switch res {
+	case -1:
+		return ErrConflict
+	case -2:
+		return ErrDuplicate
+	}
+	sess.Rev = res
+	return nil
+}
+
+// PutDoc stores one JSON document of user (no expiry: the user deletes it).
+func (s *Store) PutDoc(ctx context.Context, user, kind string, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("put %s: %w", kind, err)
+	}
+	if err := s.rdb.Set(ctx, DocKey(user, kind), data, 0).Err(); err != nil {
+		return fmt.Errorf("put %s: %w", kind, err)
+	}
+	return nil
+}
+
+// GetDoc loads a document into v; found is false when there is none.
+func (s *Store) GetDoc(ctx context.Context, user, kind string, v any) (bool, error) {
+	data, err := s.rdb.Get(ctx, DocKey(user, kind)).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("get %s: %w", kind, err)
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return false, fmt.Errorf("get %s: %w", kind, err)
+	}
+	return true, nil
+}
+
+// AppendLog adds an entry to the front of user's log of kind, keeping at most max.
+func (s *Store) AppendLog(ctx context.Context, user, kind string, v any, max int) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("append %s: %w", kind, err)
+	}
+	pipe := s.rdb.TxPipeline()
+	pipe.LPush(ctx, LogKey(user, kind), data)
+	pipe.LTrim(ctx, LogKey(user, kind), 0, int64(max-1))
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("append %s: %w", kind, err)
+	}
+	return nil
+}
+
+// Logs returns up to n raw JSON entries of user's log of kind, newest first.
+func (s *Store) Logs(ctx context.Context, user, kind string, n int) ([][]byte, error) {
+	vals, err := s.rdb.LRange(ctx, LogKey(user, kind), 0, int64(n-1)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", kind, err)
+	}
+	out := make([][]byte, len(vals))
+	for i, v := range vals {
+		out[i] = []byte(v)
+	}
+	return out, nil
+}
+
+// DeleteUser removes every key of user: the ones it knows in one DEL, then any
+// other key under the user's hash tag found by SCAN.
+func (s *Store) DeleteUser(ctx context.Context, user string) error {
+	if err := s.unscheduleAll(ctx, user); err != nil {
+		return fmt.Errorf("delete user: %w", err)
+	}
+	if err := s.rdb.Del(ctx, userKeys(user, s.docKinds, s.logKinds)...).Err(); err != nil {
+		return fmt.Errorf("delete user: %w", err)
+	}
+	scan := func(ctx context.Context, c redis.Cmdable) error {
+		iter := c.Scan(ctx, 0, UserPattern(user), 500).Iterator()
+		for iter.Next(ctx) {
+			if err := s.rdb.Del(ctx, iter.Val()).Err(); err != nil {
+				return err
+			}
+		}
+		return iter.Err()
+	}
+	var err error
+	if cc, ok := s.rdb.(*redis.ClusterClient); ok {
+		err = cc.ForEachMaster(ctx, func(ctx context.Context, c *redis.Client) error { return scan(ctx, c) })
+	} else {
+		err = scan(ctx, s.rdb)
+	}
+	if err != nil {
+		return fmt.Errorf("delete user: %w", err)
+	}
+	return nil
+}
+
+// UserKeyCount counts the keys of user still in Redis (tests and /forget checks).
+func (s *Store) UserKeyCount(ctx context.Context, user string) (int, error) {
+	var n atomic.Int64
+	count := func(ctx context.Context, c redis.Cmdable) error {
+		iter := c.Scan(ctx, 0, UserPattern(user), 500).Iterator()
+		for iter.Next(ctx) {
+			n.Add(1)
+		}
+		return iter.Err()
+	}
+	var err error
+	if cc, ok := s.rdb.(*redis.ClusterClient); ok {
+		err = cc.ForEachMaster(ctx, func(ctx context.Context, c *redis.Client) error { return count(ctx, c) })
+	} else {
+		err = count(ctx, s.rdb)
+	}
+	return int(n.Load()), err
+}

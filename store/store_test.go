@@ -1,0 +1,135 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"loanbot/store"
+	"loanbot/store/storetest"
+)
+
+func TestSessionRoundTripAndCompareAndSet(t *testing.T) {
+	ctx := context.Background()
+	s := store.New(storetest.Client(t))
+	u := storetest.User("cas")
+	now := time.Now()
+
+	sess, dup, err := s.Load(ctx, u, "m1")
+	if err != nil || dup || sess.Rev != 0 {
+		t.Fatalf("first load: %+v dup=%v err=%v", sess, dup, err)
+	}
+	sess.Flow, sess.State, sess.Slots = "negotiate", "owed", map[string]string{"lender": "weilidai"}
+	if err := s.Save(ctx, u, sess, "m1", now); err != nil {
+		t.Fatal(err)
+	}
+	if sess.Rev != 1 {
+		t.Fatalf("rev after first save = %d, want 1", sess.Rev)
+	}
+	got, dup, err := s.Load(ctx, u, "m1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !dup {
+		t.Error("m1 was saved, so it must read as seen")
+	}
+	if got.Rev != 1 || got.Flow != "negotiate" || got.Slots["lender"] != "weilidai" {
+		t.Errorf("loaded %+v", got)
+	}
+
+	stale := *got
+	got.State = "days"
+	if err := s.Save(ctx, u, got, "m2", now); err != nil {
+		t.Fatal(err)
+	}
+	stale.State = "income"
+	if err := s.Save(ctx, u, &stale, "m3", now); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("save on a stale rev: err=%v, want ErrConflict", err)
+	}
+	if err := s.Save(ctx, u, got, "m2", now); !errors.Is(err, store.ErrDuplicate) {
+		t.Errorf("save of a seen message: err=%v, want ErrDuplicate", err)
+	}
+	final, _, _ := s.Load(ctx, u, "")
+	if final.State != "days" || final.Rev != 2 {
+		t.Errorf("final %+v, want state days rev 2", final)
+	}
+}
+
+func TestSessionExpiresWhenIdle(t *testing.T) {
+	ctx := context.Background()
+	c := storetest.Client(t)
+	s := store.New(c)
+	u := storetest.User("ttl")
+	if err := s.Save(ctx, u, &store.Session{Flow: "x"}, "", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	ttl := c.PTTL(ctx, store.SessionKey(u)).Val()
+	if ttl <= 29*24*time.Hour || ttl > store.SessionTTL {
+		t.Errorf("session TTL %v, want about 30 days", ttl)
+	}
+}
+
+func TestDeleteUserLeavesNoKey(t *testing.T) {
+	ctx := context.Background()
+	c := storetest.Client(t)
+	s := store.New(c)
+	u, other := storetest.User("forget"), storetest.User("keep")
+	for _, user := range []string{u, other} {
+		if err := s.Save(ctx, user, &store.Session{Flow: "x"}, "m1", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.PutDoc(ctx, user, "plan", map[string]int{"monthly": 210000}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AppendLog(ctx, user, "calls", map[string]string{"agent": "A"}, 10); err != nil {
+			t.Fatal(err)
+		}
+		// A key the store does not list by name still goes.
+		c.Set(ctx, "lb:{"+user+"}:extra", "1", 0)
+	}
+	if n, _ := s.UserKeyCount(ctx, u); n != 5 {
+		t.Fatalf("before delete: %d keys, want 5", n)
+	}
+	if err := s.DeleteUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.UserKeyCount(ctx, u); err != nil || n != 0 {
+		t.Errorf("after delete: %d keys (err %v), want 0", n, err)
+	}
+	if n, _ := s.UserKeyCount(ctx, other); n != 5 {
+		t.Errorf("another user's keys: %d, want 5 untouched", n)
+	}
+}
+
+func TestDocsAndLogs(t *testing.T) {
+	ctx := context.Background()
+	s := store.New(storetest.Client(t))
+	u := storetest.User("docs")
+	var v map[string]int
+	if found, err := s.GetDoc(ctx, u, "plan", &v); found || err != nil {
+		t.Fatalf("missing doc: found=%v err=%v", found, err)
+	}
+	s.PutDoc(ctx, u, "plan", map[string]int{"a": 1})
+	if found, _ := s.GetDoc(ctx, u, "plan", &v); !found || v["a"] != 1 {
+		t.Errorf("doc = %v", v)
+	}
+	for i := 0; i < 5; i++ {
+		s.AppendLog(ctx, u, "calls", i, 3)
+	}
+	logs, err := s.Logs(ctx, u, "calls", 10)
+	if err != nil || len(logs) != 3 || string(logs[0]) != "4" {
+		t.Errorf("logs = %q err %v, want newest first, capped at 3", logs, err)
+	}
+}
+
+func TestOpenNamesTheBadURL(t *testing.T) {
+	_, err := store.Open("redis://user:secret@host:notaport")
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	if got := err.Error(); !strings.Contains(got, "REDIS_URL") || strings.Contains(got, "secret") {
+		t.Errorf("error %q must name REDIS_URL and hide the password", got)
+	}
+}
