@@ -1,0 +1,130 @@
+package bot
+
+import (
+	"strings"
+
+	"loanbot/dialogs"
+	"loanbot/faq"
+	"loanbot/msg"
+)
+
+// confidenceMidFlow is the FAQ score above which a text that is not an
+// answer to the flow's question is taken as a legal question.
+const confidenceMidFlow = 0.6
+
+// answer replies to free text outside a flow from the FAQ.
+func (e *Engine) answer(c *dialogs.Context, text string) []Reply {
+	if e.faq == nil || text == "" {
+		return e.faqMenu(c)
+	}
+	res := e.faq.Answer(text)
+	switch {
+	case res.Topic != nil:
+		return e.topicReply(c, res.Topic)
+	case len(res.Suggestions) > 0:
+		var rows [][]msg.Button
+		for _, t := range res.Suggestions {
+			rows = append(rows, msg.Row(msg.Button{Label: t.TitleIn(c.Lang), Payload: "faq:" + t.ID}))
+		}
+		rows = append(rows, msg.Row(msg.Button{Label: c.T("faq.back_menu"), Payload: "cmd:/faq"}))
+		return []Reply{{Text: c.T("faq.unsure"), Buttons: rows}}
+	}
+	reps := e.faqMenu(c)
+	reps[0].Text = c.T("faq.out_of_scope")
+	return reps
+}
+
+// confidentAnswer answers text from the FAQ only when it is sure.
+func (e *Engine) confidentAnswer(c *dialogs.Context, text string) []Reply {
+	if e.faq == nil || text == "" {
+		return nil
+	}
+	res := e.faq.Answer(text)
+	if res.Topic == nil || res.Score < confidenceMidFlow {
+		return nil
+	}
+	return e.topicReply(c, res.Topic)
+}
+
+// topicReply is one FAQ answer: the disclaimer on the first answer of a
+// conversation, the answer and its legal basis, a pointer to a human where
+// the topic calls for one, and buttons for related topics and actions.
+func (e *Engine) topicReply(c *dialogs.Context, t *faq.Topic) []Reply {
+	var b strings.Builder
+	if !c.Sess.Answered {
+		b.WriteString(c.T("faq.disclaimer"))
+		b.WriteString("\n\n")
+		c.Sess.Answered = true
+	}
+	b.WriteString(t.Text(c.Lang))
+	switch t.Refer {
+	case "lawyer", "police":
+		b.WriteString("\n\n")
+		b.WriteString(c.T("faq.refer." + t.Refer))
+	}
+	var rows [][]msg.Button
+	var row []msg.Button
+	for _, id := range t.Related {
+		if rt := e.faq.Topic(id); rt != nil && len(row) < 3 {
+			row = append(row, msg.Button{Label: rt.TitleIn(c.Lang), Payload: "faq:" + id})
+		}
+	}
+	for _, r := range row {
+		rows = append(rows, msg.Row(r))
+	}
+	var acts []msg.Button
+	for _, a := range t.Actions {
+		switch a {
+		case "prep":
+			acts = append(acts, msg.Button{Label: c.T("faq.prep"), Payload: "cmd:/prep"})
+		case "remind":
+			acts = append(acts, msg.Button{Label: c.T("faq.remind"), Payload: "cmd:/remind"})
+		}
+	}
+	acts = append(acts, msg.Button{Label: c.T("menu.more"), Payload: "cmd:/faq"})
+	rows = append(rows, acts)
+	return []Reply{{Text: b.String(), Buttons: rows}}
+}
+
+// faqMenu lists the categories as buttons.
+func (e *Engine) faqMenu(c *dialogs.Context) []Reply {
+	if e.faq == nil {
+		return []Reply{{Text: c.T("faq.menu"), Buttons: dialogs.MainMenu(c.Lang)}}
+	}
+	var rows [][]msg.Button
+	var row []msg.Button
+	for _, cat := range e.faq.Categories() {
+		row = append(row, msg.Button{Label: c.T("faq.cat." + cat), Payload: "cat:" + cat})
+		if len(row) == 2 {
+			rows = append(rows, row)
+			row = nil
+		}
+	}
+	if len(row) > 0 {
+		rows = append(rows, row)
+	}
+	return []Reply{{Text: c.T("faq.menu"), Buttons: rows}}
+}
+
+// faqPayload answers a tapped topic ("faq:id") or category ("cat:name").
+func (e *Engine) faqPayload(c *dialogs.Context, p string) []Reply {
+	if e.faq == nil {
+		return e.faqMenu(c)
+	}
+	if id, ok := strings.CutPrefix(p, "faq:"); ok {
+		if t := e.faq.Topic(id); t != nil {
+			return e.withPrompt(c, e.topicReply(c, t))
+		}
+		return e.faqMenu(c)
+	}
+	cat := strings.TrimPrefix(p, "cat:")
+	var rows [][]msg.Button
+	for _, t := range e.faq.InCategory(cat) {
+		rows = append(rows, msg.Row(msg.Button{Label: t.TitleIn(c.Lang), Payload: "faq:" + t.ID}))
+	}
+	if len(rows) == 0 {
+		return e.faqMenu(c)
+	}
+	rows = append(rows, msg.Row(msg.Button{Label: c.T("faq.back_menu"), Payload: "cmd:/faq"}))
+	return []Reply{{Text: c.T("faq.category"), Buttons: rows}}
+}

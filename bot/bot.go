@@ -1,0 +1,101 @@
+// Package bot is loanbot's engine: an Inbound message in, replies out. It
+// routes (crisis first, then commands, the active dialog, the FAQ), keeps
+// each user's messages in arrival order, drops messages it has already
+// handled, and renders replies in the user's language. It knows no channel
+// and no Redis type.
+package bot
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"loanbot/dialogs"
+	"loanbot/faq"
+	"loanbot/msg"
+	"loanbot/store"
+)
+
+// Reply, Button and Attachment are what the engine returns (see package msg).
+type (
+	Reply      = msg.Reply
+	Button     = msg.Button
+	Attachment = msg.Attachment
+)
+
+// Inbound is one message from a channel, already verified and parsed.
+type Inbound struct {
+	Channel   string // "tg", "wx", "web", "cli"
+	UserID    string
+	ChatID    string
+	Text      string
+	Payload   string // the data of a tapped button
+	LangHint  string // the client's language code, if it tells one
+	MessageID string // unique per channel and user; "" disables de-duplication
+}
+
+// User is the store's id of the sender: "channel:id".
+func (in Inbound) User() string { return in.Channel + ":" + in.UserID }
+
+// Store is the state the engine needs (implemented by *store.Store).
+type Store interface {
+	Load(ctx context.Context, user, msgID string) (*store.Session, bool, error)
+	Save(ctx context.Context, user string, s *store.Session, msgID string, now time.Time) error
+	DeleteUser(ctx context.Context, user string) error
+}
+
+// FAQ is the knowledge base the engine answers free text from (*faq.KB).
+type FAQ interface {
+	Answer(question string) faq.Result
+	Topic(id string) *faq.Topic
+	Categories() []string
+	InCategory(cat string) []*faq.Topic
+}
+
+// Engine handles messages. It is safe for concurrent use.
+type Engine struct {
+	store  Store
+	faq    FAQ
+	flows  *dialogs.Registry
+	locks  *keyedLock
+	now    func() time.Time
+	log    *slog.Logger
+	maxLen int
+	// reminders is nil when the engine runs without reminders.
+	reminders dialogs.Reminders
+}
+
+// Option configures an Engine.
+type Option func(*Engine)
+
+// WithClock injects the clock (tests).
+func WithClock(now func() time.Time) Option { return func(e *Engine) { e.now = now } }
+
+// WithLogger sets the logger (default slog.Default()).
+func WithLogger(l *slog.Logger) Option { return func(e *Engine) { e.log = l } }
+
+// WithReminders gives the flows the reminder service (*remind.Service).
+func WithReminders(r dialogs.Reminders) Option { return func(e *Engine) { e.reminders = r } }
+
+// WithFlows replaces the flows (tests add test-only flows).
+func WithFlows(r *dialogs.Registry) Option { return func(e *Engine) { e.flows = r } }
+
+// New makes an engine on a store and a knowledge base (kb may be nil: free
+// text then gets the topic menu).
+func New(st Store, kb FAQ, opts ...Option) (*Engine, error) {
+	e := &Engine{store: st, faq: kb, locks: newKeyedLock(), now: time.Now, log: slog.Default(), maxLen: 4096}
+	for _, o := range opts {
+		o(e)
+	}
+	if e.flows == nil {
+		r, err := dialogs.NewRegistry(dialogs.All()...)
+		if err != nil {
+			return nil, err
+		}
+		e.flows = r
+	}
+	return e, nil
+}
+
+// Flows returns the engine's flows.
+func (e *Engine) Flows() *dialogs.Registry { return e.flows }

@@ -1,0 +1,270 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"loanbot/dialogs"
+	"loanbot/faq"
+	"loanbot/i18n"
+	"loanbot/msg"
+	"loanbot/store"
+	"loanbot/zhtext"
+)
+
+// Result is the outcome of one handled message.
+type Result struct {
+	Replies []Reply
+	Err     error
+}
+
+// maxAttempts bounds the retries when another replica wins the race for a
+// session (each retry reloads and handles the message again, after a short
+// random pause that grows with each attempt so two replicas fall out of step).
+const maxAttempts = 20
+
+// Handle handles one message and returns the replies (none for a duplicate).
+// Messages of one user run one at a time, in the order Handle was called.
+// The error is for the log: the replies already say what the user should do.
+func (e *Engine) Handle(ctx context.Context, in Inbound) ([]Reply, error) {
+	r := <-e.Enqueue(ctx, in)
+	return r.Replies, r.Err
+}
+
+// Enqueue takes the message's place in its user's queue at once and handles
+// it in the background: an adapter that receives a user's messages in order
+// and enqueues them in that order gets them handled in that order, even when
+// it does not wait for each.
+func (e *Engine) Enqueue(ctx context.Context, in Inbound) <-chan Result {
+	out := make(chan Result, 1)
+	t := e.locks.enqueue(in.User())
+	go func() {
+		t.wait()
+		defer t.release()
+		reps, err := e.handleLocked(ctx, in)
+		out <- Result{Replies: reps, Err: err}
+	}()
+	return out
+}
+
+func (e *Engine) handleLocked(ctx context.Context, in Inbound) ([]Reply, error) {
+	user := in.User()
+	var err error
+	for attempt := 0; attempt < maxAttempts; attempt++ {
+		sess, dup, lerr := e.store.Load(ctx, user, in.MessageID)
+		if lerr != nil {
+			return e.unavailable(in), lerr
+		}
+		if dup {
+			return nil, nil
+		}
+		c := e.newContext(ctx, user, sess, in)
+		reps := e.route(c, in)
+		e.remember(c, reps)
+		sess.UpdatedAt = c.Now
+		err = e.store.Save(ctx, user, sess, in.MessageID, c.Now)
+		switch {
+		case err == nil:
+			for _, f := range c.Effects() {
+				if ferr := f(context.WithoutCancel(ctx)); ferr != nil {
+					e.log.Error("after-save effect failed", "err", ferr)
+					return e.unavailable(in), ferr
+				}
+			}
+			return e.localise(c.Lang, reps), nil
+		case errors.Is(err, store.ErrDuplicate):
+			return nil, nil
+		case errors.Is(err, store.ErrConflict):
+			time.Sleep(time.Duration(rand.Int64N(int64(attempt+1) * int64(time.Millisecond))))
+			continue
+		default:
+			return e.unavailable(in), err
+		}
+	}
+	return e.unavailable(in), err
+}
+
+func (e *Engine) newContext(ctx context.Context, user string, sess *store.Session, in Inbound) *dialogs.Context {
+	c := &dialogs.Context{Ctx: ctx, User: user, Now: e.now(), Sess: sess}
+	if d, ok := e.store.(dialogs.Docs); ok {
+		c.Docs = d
+	}
+	if e.reminders != nil {
+		c.Reminders = e.reminders
+	}
+	c.Lang = e.language(sess, in)
+	return c
+}
+
+// language: the user's choice, else the client's language code, else the
+// script of the user's first message that has one.
+func (e *Engine) language(sess *store.Session, in Inbound) string {
+	if sess.LangChosen && sess.Lang != "" {
+		return i18n.Normalize(sess.Lang)
+	}
+	if l := i18n.FromHint(in.LangHint); l != "" {
+		return l
+	}
+	if sess.Lang != "" {
+		return i18n.Normalize(sess.Lang)
+	}
+	// Answers inside a flow (names, amounts) say little about the language:
+	// only free text outside a flow decides it.
+	if l := DetectLang(in.Text); l != "" && sess.Flow == "" && in.Payload == "" && !strings.HasPrefix(in.Text, "/") {
+		sess.Lang = l
+		return l
+	}
+	return i18n.ZhHans
+}
+
+// DetectLang tells the language a text is written in, or "" when it has no
+// letters to tell by.
+func DetectLang(s string) string {
+	han, latin := 0, 0
+	for _, r := range s {
+		switch {
+		case r >= 0x4E00 && r <= 0x9FFF, r >= 0x3400 && r <= 0x4DBF:
+			han++
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
+			latin++
+		}
+	}
+	switch {
+	case han > 0 && zhtext.IsTraditional(s):
+		return i18n.ZhHant
+	case han > 0:
+		return i18n.ZhHans
+	case latin >= 2:
+		return i18n.En
+	}
+	return ""
+}
+
+// route decides what a message is and answers it.
+func (e *Engine) route(c *dialogs.Context, in Inbound) []Reply {
+	var note []Reply
+	if utf8.RuneCountInString(in.Text) > e.maxLen || len(in.Text) > 4*e.maxLen {
+		in.Text = truncateRunes(in.Text, e.maxLen)
+		note = []Reply{{Text: c.T("err.too_long")}}
+	}
+	in.Text = strings.TrimSpace(in.Text)
+
+	// A cry for help comes first, wherever the user is; a flow stays put.
+	if in.Payload == "" && faq.IsCrisis(in.Text) {
+		return append(note, e.crisis(c)...)
+	}
+	e.resolveMenu(c, &in)
+
+	if c.Sess.Pending == "forget" {
+		if reps, done := e.forgetAnswer(c, in); done {
+			return append(note, reps...)
+		}
+	}
+	if cmd, arg := command(in); cmd != "" {
+		return append(note, e.command(c, cmd, arg)...)
+	}
+	if strings.HasPrefix(in.Payload, "rm:") {
+		return append(note, e.withPrompt(c, e.flows.ReminderAction(c, in.Payload))...)
+	}
+	if strings.HasPrefix(in.Payload, "faq:") || strings.HasPrefix(in.Payload, "cat:") {
+		return append(note, e.faqPayload(c, in.Payload)...)
+	}
+	if e.flows.Active(c.Sess) != nil {
+		reps, ok := e.flows.Handle(c, dialogs.Input{Text: in.Text, Payload: in.Payload})
+		if !ok && in.Payload == "" {
+			// Not an answer to the question: maybe a legal question asked
+			// mid-flow. Answer it when the FAQ is sure, then ask again.
+			if ans := e.confidentAnswer(c, in.Text); ans != nil {
+				return append(note, e.withPrompt(c, ans)...)
+			}
+		}
+		return append(note, reps...)
+	}
+	return append(note, e.answer(c, in.Text)...)
+}
+
+// resolveMenu turns a typed button number or label into the button's
+// payload, so WeChat and terminal users can answer like a tap.
+func (e *Engine) resolveMenu(c *dialogs.Context, in *Inbound) {
+	if in.Payload != "" || len(c.Sess.Menu) == 0 {
+		return
+	}
+	t := zhtext.Normalize(in.Text)
+	if n, err := strconv.Atoi(t); err == nil && !c.Sess.MenuNumeric {
+		if n >= 1 && n <= len(c.Sess.Menu) {
+			in.Payload = c.Sess.Menu[n-1].Payload
+		}
+		return
+	}
+	for _, m := range c.Sess.Menu {
+		if zhtext.Normalize(m.Label) == t {
+			in.Payload = m.Payload
+			return
+		}
+	}
+}
+
+// remember keeps the buttons of the replies, numbered across replies in
+// reading order as text channels show them, for resolveMenu.
+func (e *Engine) remember(c *dialogs.Context, reps []Reply) {
+	c.Sess.Menu, c.Sess.MenuNumeric = nil, c.Numeric
+	for _, r := range reps {
+		for _, b := range r.Flat() {
+			c.Sess.Menu = append(c.Sess.Menu, store.MenuItem{Label: b.Label, Payload: b.Payload})
+		}
+	}
+}
+
+// withPrompt appends the current question of the active flow, so an
+// interruption (help, an FAQ answer) does not lose the user's place.
+func (e *Engine) withPrompt(c *dialogs.Context, reps []Reply) []Reply {
+	p, ok := e.flows.Prompt(c)
+	if !ok {
+		return reps
+	}
+	p.Text = c.T("flow.continue") + "\n" + p.Text
+	return append(reps, p)
+}
+
+func (e *Engine) unavailable(in Inbound) []Reply {
+	l := i18n.FromHint(in.LangHint)
+	if l == "" {
+		l = DetectLang(in.Text)
+	}
+	return e.localise(l, []Reply{{Text: i18n.T(l, "err.unavailable")}})
+}
+
+// localise converts replies for zh-Hant readers.
+func (e *Engine) localise(lang string, reps []Reply) []Reply {
+	if lang != i18n.ZhHant {
+		return reps
+	}
+	for i := range reps {
+		reps[i].Text = zhtext.ToTraditional(reps[i].Text)
+		rows := make([][]msg.Button, len(reps[i].Buttons))
+		for j, row := range reps[i].Buttons {
+			rows[j] = make([]msg.Button, len(row))
+			for k, b := range row {
+				rows[j][k] = msg.Button{Label: zhtext.ToTraditional(b.Label), Payload: b.Payload}
+			}
+		}
+		reps[i].Buttons = rows
+	}
+	return reps
+}
+
+func truncateRunes(s string, n int) string {
+	i := 0
+	for j := range s {
+		if i == n {
+			return s[:j]
+		}
+		i++
+	}
+	return s
+}

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"loanbot/store"
+)
+
+// config is the environment, read and checked once at start-up.
+type config struct {
+	RedisURL   string
+	ListenAddr string
+	TZ         *time.Location
+}
+
+// loadConfig reads the environment and names the variable that is wrong.
+func loadConfig() (config, error) {
+	c := config{RedisURL: os.Getenv("REDIS_URL"), ListenAddr: envOr("LISTEN_ADDR", ":8080")}
+	tz := envOr("LOANBOT_TZ", "Asia/Shanghai")
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return c, fmt.Errorf("LOANBOT_TZ=%q is not a time zone name (e.g. Asia/Shanghai): %w", tz, err)
+	}
+	c.TZ = loc
+	return c, nil
+}
+
+func envOr(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
+}
+
+// openRedis connects to REDIS_URL, or starts the embedded Redis and says on
+// stderr that nothing persists.
+func openRedis(ctx context.Context, url string, stderr io.Writer) (redis.UniversalClient, func(), error) {
+	if url == "" {
+		rdb, stop, err := store.Embedded()
+		if err != nil {
+			return nil, nil, err
+		}
+		fmt.Fprintln(stderr, "loanbot: REDIS_URL is not set: using an embedded in-process Redis; nothing persists after this process ends.")
+		return rdb, stop, nil
+	}
+	rdb, err := store.Open(url)
+	if err != nil {
+		return nil, nil, err
+	}
+	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := rdb.Ping(pctx).Err(); err != nil {
+		rdb.Close()
+		return nil, nil, fmt.Errorf("REDIS_URL: Redis does not answer: %w", err)
+	}
+	return rdb, func() { rdb.Close() }, nil
+}

@@ -1,0 +1,11 @@
+package main
+
+import (
+	"io"
+	"log/slog"
+)
+
+// quietLogger logs warnings and errors only, as JSON, to w.
+func quietLogger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelWarn}))
+}

@@ -1,0 +1,121 @@
+package dialogs
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/looplab/fsm"
+
+	"loanbot/msg"
+	"loanbot/zhtext"
+)
+
+// CallLog is the /log flow: after a call with the lender, note when, with
+// whom, what was offered and agreed, and the next step.
+var CallLog = &Flow{
+	Name: "calllog", Version: 1, Command: "/log", Initial: "when",
+	Events: fsm.Events{
+		{Name: "next", Src: []string{"when"}, Dst: "lender"},
+		{Name: "next", Src: []string{"lender"}, Dst: "agent"},
+		{Name: "next", Src: []string{"agent"}, Dst: "offered"},
+		{Name: "next", Src: []string{"offered"}, Dst: "agreed"},
+		{Name: "next", Src: []string{"agreed"}, Dst: "next_step"},
+		{Name: "next", Src: []string{"next_step"}, Dst: "next_date"},
+		{Name: "next", Src: []string{"next_date"}, Dst: Done},
+	},
+	Steps: map[string]*Step{
+		"when": {Prompt: "log.when", Slot: "when", Example: "log.when.example",
+			Choices: []Choice{{Value: "now", Label: "log.when.now", Aliases: []string{"刚才", "刚刚", "现在", "now", "just now", "today", "今天"}}},
+			Parse:   parseDay},
+		"lender":    {Prompt: "log.lender", Slot: "lender", Choices: lenderChoices[:5], Parse: parseLender},
+		"agent":     {Prompt: "log.agent", Slot: "agent", Optional: true, Parse: optionalText(40)},
+		"offered":   {Prompt: "log.offered", Slot: "offered", Optional: true, Parse: optionalText(500)},
+		"agreed":    {Prompt: "log.agreed", Slot: "agreed", Optional: true, Parse: optionalText(500)},
+		"next_step": {Prompt: "log.next_step", Slot: "next_step", Optional: true, Parse: optionalText(300)},
+		"next_date": {Prompt: "log.next_date", Slot: "next_date", Optional: true, Example: "log.next_date.example", Parse: parseDay},
+	},
+	Finish: finishCallLog,
+}
+
+// Call is one logged call.
+type Call struct {
+	At       string    `json:"at"` // the day of the call, YYYY-MM-DD
+	Lender   string    `json:"lender"`
+	Agent    string    `json:"agent,omitempty"`
+	Offered  string    `json:"offered,omitempty"`
+	Agreed   string    `json:"agreed,omitempty"`
+	NextStep string    `json:"next,omitempty"`
+	NextDate string    `json:"nextDate,omitempty"`
+	Logged   time.Time `json:"logged"`
+}
+
+const maxCalls = 200
+
+// parseDay reads a day ("今天" counts as now) into YYYY-MM-DD.
+func parseDay(c *Context, s string) (string, error) {
+	if s == "now" {
+		return c.Now.Format(time.DateOnly), nil
+	}
+	d, err := zhtext.ParseDate(s, c.Now)
+	if err != nil || d.Monthly {
+		return "", Invalid("input.not_date")
+	}
+	return d.Date.Format(time.DateOnly), nil
+}
+
+func finishCallLog(c *Context) []msg.Reply {
+	when := c.Slot("when")
+	if when == "now" {
+		when = c.Now.Format(time.DateOnly)
+	}
+	call := Call{
+		At: when, Lender: c.Slot("lender"), Agent: c.Slot("agent"), Offered: c.Slot("offered"),
+		Agreed: c.Slot("agreed"), NextStep: c.Slot("next_step"), NextDate: c.Slot("next_date"), Logged: c.Now.UTC(),
+	}
+	if c.Docs != nil {
+		docs, user := c.Docs, c.User
+		c.After(func(ctx context.Context) error { return docs.AppendLog(ctx, user, "calls", call, maxCalls) })
+	}
+	buttons := [][]msg.Button{{{Label: c.T("log.btn.list"), Payload: "cmd:/logs"}, {Label: c.T("log.btn.another"), Payload: "cmd:/log"}}}
+	text := c.T("log.saved")
+	if call.NextDate != "" {
+		text += "\n" + c.T("log.offer_reminder", "date", call.NextDate)
+		buttons = append([][]msg.Button{{{Label: c.T("log.btn.remind"), Payload: "cmd:/remind " + call.NextDate}}}, buttons...)
+	}
+	return []msg.Reply{{Text: text, Buttons: buttons}}
+}
+
+// listCalls is /logs: the latest calls, newest first.
+func listCalls(c *Context, arg string) []msg.Reply {
+	if c.Docs == nil {
+		return []msg.Reply{{Text: c.T("log.none")}}
+	}
+	raw, err := c.Docs.Logs(c.Ctx, c.User, "calls", 10)
+	if err != nil {
+		return []msg.Reply{{Text: c.T("err.unavailable")}}
+	}
+	if len(raw) == 0 {
+		return []msg.Reply{{Text: c.T("log.none"), Buttons: [][]msg.Button{{{Label: c.T("plan.btn.log"), Payload: "cmd:/log"}}}}}
+	}
+	var b strings.Builder
+	b.WriteString(c.T("log.list"))
+	for _, r := range raw {
+		var call Call
+		if json.Unmarshal(r, &call) != nil {
+			continue
+		}
+		b.WriteString("\n\n")
+		b.WriteString(c.T("log.entry", "date", call.At, "lender", lenderName(c.Lang, call.Lender, "")))
+		for _, f := range []struct{ key, v string }{
+			{"log.f.agent", call.Agent}, {"log.f.offered", call.Offered}, {"log.f.agreed", call.Agreed},
+			{"log.f.next", call.NextStep}, {"log.f.next_date", call.NextDate},
+		} {
+			if f.v != "" {
+				b.WriteString("\n" + c.T(f.key, "v", f.v))
+			}
+		}
+	}
+	return []msg.Reply{{Text: b.String(), Buttons: [][]msg.Button{{{Label: c.T("log.btn.another"), Payload: "cmd:/log"}}}}}
+}
