@@ -61,6 +61,9 @@ type Engine struct {
 	now    func() time.Time
 	log    *slog.Logger
 	maxLen int
+	// rateLimit is the number of messages a user may send in the store's
+	// rate window (0: no limit).
+	rateLimit int64
 	// reminders is nil when the engine runs without reminders.
 	reminders dialogs.Reminders
 }
@@ -76,6 +79,11 @@ func WithLogger(l *slog.Logger) Option { return func(e *Engine) { e.log = l } }
 
 // WithReminders gives the flows the reminder service (*remind.Service).
 func WithReminders(r dialogs.Reminders) Option { return func(e *Engine) { e.reminders = r } }
+
+// WithRateLimit allows n messages a user in the store's rate window (see
+// store.WithRateWindow): the next one gets one polite warning, the rest
+// silence until the window passes.
+func WithRateLimit(n int) Option { return func(e *Engine) { e.rateLimit = int64(n) } }
 
 // WithFlows replaces the flows (tests add test-only flows).
 func WithFlows(r *dialogs.Registry) Option { return func(e *Engine) { e.flows = r } }

@@ -32,8 +32,10 @@ const maxAttempts = 20
 // Messages of one user run one at a time, in the order Handle was called.
 // The error is for the log: the replies already say what the user should do.
 func (e *Engine) Handle(ctx context.Context, in Inbound) ([]Reply, error) {
-	r := <-e.Enqueue(ctx, in)
-	return r.Replies, r.Err
+	t := e.locks.enqueue(in.User())
+	t.wait()
+	defer t.release()
+	return e.handleLocked(ctx, in)
 }
 
 // Enqueue takes the message's place in its user's queue at once and handles
@@ -62,6 +64,13 @@ func (e *Engine) handleLocked(ctx context.Context, in Inbound) ([]Reply, error) 
 		}
 		if dup {
 			return nil, nil
+		}
+		if e.rateLimit > 0 && sess.Hits > e.rateLimit {
+			if sess.Hits == e.rateLimit+1 {
+				l := e.language(sess, in)
+				return e.localise(l, []Reply{{Text: i18n.T(l, "err.rate_limited")}}), nil
+			}
+			return nil, nil // silence until the window passes
 		}
 		c := e.newContext(ctx, user, sess, in)
 		reps := e.route(c, in)

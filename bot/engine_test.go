@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"loanbot/bot"
 	"loanbot/dialogs"
@@ -272,4 +273,38 @@ func TestCommandMidFlowKeepsThePlace(t *testing.T) {
 	e := newEngine(t, storetest.Store(t))
 	u := storetest.User("mid")
 	transcript(t, e, u, []step{{"/t3", ""}, {"Ann", ""}, {"/help", "我们刚才说到这里"}, {"700", "你想了解哪方面"}})
+}
+
+func TestRateLimitWarnsOnceThenIsSilent(t *testing.T) {
+	rdb := storetest.Client(t)
+	st := store.New(rdb).WithRateWindow(time.Minute)
+	reg, _ := dialogs.NewRegistry(dialogs.All()...)
+	e1, _ := bot.New(st, nil, bot.WithFlows(reg), bot.WithRateLimit(5))
+	e2, _ := bot.New(st, nil, bot.WithFlows(reg), bot.WithRateLimit(5)) // another replica: the count is shared
+	u := storetest.User("rate")
+	var answered, warned, silent int
+	for i := 0; i < 10; i++ {
+		e := e1
+		if i%2 == 1 {
+			e = e2
+		}
+		reps, err := e.Handle(context.Background(), bot.Inbound{Channel: "test", UserID: u, Text: "/help"})
+		switch got := render(reps); {
+		case err != nil:
+			t.Fatal(err)
+		case strings.Contains(got, "发得太快"):
+			warned++
+		case got == "":
+			silent++
+		default:
+			answered++
+		}
+	}
+	if answered != 5 || warned != 1 || silent != 4 {
+		t.Errorf("answered %d, warned %d, silent %d; want 5, 1, 4", answered, warned, silent)
+	}
+	rdb.Del(context.Background(), store.RateKey("test:"+u)) // the window passes
+	if got := chat(t, e1, u, "/help"); !strings.Contains(got, "怎么用") {
+		t.Errorf("after the window: %s", got)
+	}
 }

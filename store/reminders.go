@@ -23,7 +23,7 @@ func dueMember(user, id string) string { return user + "|" + id }
 // PutReminder stores a reminder's JSON and schedules its next notice at
 // next (zero: not scheduled, e.g. paused or finished).
 func (s *Store) PutReminder(ctx context.Context, user, id string, data []byte, next time.Time) error {
-	if err := s.rdb.HSet(ctx, RemindersKey(user), id, data).Err(); err != nil {
+	if err := s.rdb.HSet(ctx, RemindersKey(user), id, s.sealer.seal(RemindersKey(user), data)).Err(); err != nil {
 		return fmt.Errorf("put reminder: %w", err)
 	}
 	return s.Schedule(ctx, user, id, next)
@@ -52,6 +52,9 @@ func (s *Store) Reminder(ctx context.Context, user, id string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("get reminder: %w", err)
 	}
+	if b, err = s.sealer.open(RemindersKey(user), b); err != nil {
+		return nil, fmt.Errorf("get reminder: %w", err)
+	}
 	return b, nil
 }
 
@@ -63,7 +66,11 @@ func (s *Store) Reminders(ctx context.Context, user string) (map[string][]byte, 
 	}
 	out := make(map[string][]byte, len(m))
 	for k, v := range m {
-		out[k] = []byte(v)
+		plain, err := s.sealer.open(RemindersKey(user), []byte(v))
+		if err != nil {
+			return nil, fmt.Errorf("list reminders: %w", err)
+		}
+		out[k] = plain
 	}
 	return out, nil
 }

@@ -53,14 +53,19 @@ type Session struct {
 	Pending     string `json:"pending,omitempty"`
 	Answered    bool   `json:"ans,omitempty"`
 	// Rev counts the writes of this session; it is kept beside the JSON.
-	Rev       int64     `json:"-"`
+	Rev int64 `json:"-"`
+	// Hits is the number of the user's messages in the current rate window
+	// (counted by Load when the store has a rate window; not stored).
+	Hits      int64     `json:"-"`
 	UpdatedAt time.Time `json:"at"`
 }
 
 // Store is loanbot's Redis state.
 type Store struct {
 	rdb      redis.UniversalClient
-	ns       string // namespace of the shared keys (due sets); "" in production
+	ns       string        // namespace of the shared keys (due sets); "" in production
+	sealer   *Sealer       // nil: values are stored in the clear
+	rateWin  time.Duration // > 0: Load counts the user's messages in windows of this length
 	docKinds []string
 	logKinds []string
 }
@@ -68,6 +73,21 @@ type Store struct {
 // New wraps a go-redis client (single, Sentinel or Cluster).
 func New(rdb redis.UniversalClient) *Store {
 	return &Store{rdb: rdb, docKinds: []string{"plan"}, logKinds: []string{"calls"}}
+}
+
+// WithSealer returns a store that encrypts user data at rest.
+func (s *Store) WithSealer(sl *Sealer) *Store {
+	c := *s
+	c.sealer = sl
+	return &c
+}
+
+// WithRateWindow makes Load count each user's messages in fixed windows of
+// d (the count is shared by every replica), in the same round trip.
+func (s *Store) WithRateWindow(d time.Duration) *Store {
+	c := *s
+	c.rateWin = d
+	return &c
 }
 
 // WithNamespace returns a store whose shared keys (the due sets) are apart
@@ -93,6 +113,11 @@ func (s *Store) Load(ctx context.Context, user, msgID string) (*Session, bool, e
 	if msgID != "" {
 		seen = pipe.ZScore(ctx, SeenKey(user), msgID)
 	}
+	var hits *redis.IntCmd
+	if s.rateWin > 0 {
+		hits = pipe.Incr(ctx, RateKey(user))
+		pipe.ExpireNX(ctx, RateKey(user), s.rateWin)
+	}
 	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
 		return nil, false, fmt.Errorf("load session: %w", err)
 	}
@@ -106,12 +131,19 @@ func (s *Store) Load(ctx context.Context, user, msgID string) (*Session, bool, e
 		if err != nil {
 			return nil, dup, fmt.Errorf("load session: bad rev %q", revStr)
 		}
-		if err := json.Unmarshal([]byte(data), sess); err != nil {
+		plain, err := s.sealer.open(SessionKey(user), []byte(data))
+		if err != nil {
+			return nil, dup, fmt.Errorf("load session: %w", err)
+		}
+		if err := json.Unmarshal(plain, sess); err != nil {
 			// A session we cannot read is replaced rather than crashed on;
 			// keeping the rev lets the next save succeed.
 			sess = &Session{}
 		}
 		sess.Rev = rev
+	}
+	if hits != nil {
+		sess.Hits = hits.Val()
 	}
 	return sess, dup, nil
 }
@@ -125,7 +157,7 @@ func (s *Store) Save(ctx context.Context, user string, sess *Session, msgID stri
 		return fmt.Errorf("save session: %w", err)
 	}
 	res, err := saveSession.Run(ctx, s.rdb, []string{SessionKey(user), SeenKey(user)},
-		sess.Rev, data, SessionTTL.Milliseconds(), msgID, now.UnixMilli(), SeenWindow.Milliseconds()).Int64()
+		sess.Rev, s.sealer.seal(SessionKey(user), data), SessionTTL.Milliseconds(), msgID, now.UnixMilli(), SeenWindow.Milliseconds()).Int64()
 	if err != nil {
 		return fmt.Errorf("save session: %w", err)
 	}
@@ -145,7 +177,7 @@ func (s *Store) PutDoc(ctx context.Context, user, kind string, v any) error {
 	if err != nil {
 		return fmt.Errorf("put %s: %w", kind, err)
 	}
-	if err := s.rdb.Set(ctx, DocKey(user, kind), data, 0).Err(); err != nil {
+	if err := s.rdb.Set(ctx, DocKey(user, kind), s.sealer.seal(DocKey(user, kind), data), 0).Err(); err != nil {
 		return fmt.Errorf("put %s: %w", kind, err)
 	}
 	return nil
@@ -158,6 +190,9 @@ func (s *Store) GetDoc(ctx context.Context, user, kind string, v any) (bool, err
 		return false, nil
 	}
 	if err != nil {
+		return false, fmt.Errorf("get %s: %w", kind, err)
+	}
+	if data, err = s.sealer.open(DocKey(user, kind), data); err != nil {
 		return false, fmt.Errorf("get %s: %w", kind, err)
 	}
 	if err := json.Unmarshal(data, v); err != nil {
@@ -173,7 +208,7 @@ func (s *Store) AppendLog(ctx context.Context, user, kind string, v any, max int
 		return fmt.Errorf("append %s: %w", kind, err)
 	}
 	pipe := s.rdb.TxPipeline()
-	pipe.LPush(ctx, LogKey(user, kind), data)
+	pipe.LPush(ctx, LogKey(user, kind), s.sealer.seal(LogKey(user, kind), data))
 	pipe.LTrim(ctx, LogKey(user, kind), 0, int64(max-1))
 	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("append %s: %w", kind, err)
@@ -187,9 +222,13 @@ func (s *Store) Logs(ctx context.Context, user, kind string, n int) ([][]byte, e
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", kind, err)
 	}
-	out := make([][]byte, len(vals))
-	for i, v := range vals {
-		out[i] = []byte(v)
+	out := make([][]byte, 0, len(vals))
+	for _, v := range vals {
+		plain, err := s.sealer.open(LogKey(user, kind), []byte(v))
+		if err != nil {
+			return nil, fmt.Errorf("list %s: %w", kind, err)
+		}
+		out = append(out, plain)
 	}
 	return out, nil
 }
