@@ -18,6 +18,11 @@ func (e *Engine) answer(c *dialogs.Context, text string) []Reply {
 		return e.faqMenu(c)
 	}
 	res := e.faq.Answer(text)
+	if res.Topic != nil {
+		e.obs.FAQ(res.Topic.ID)
+	} else {
+		e.obs.FAQ("")
+	}
 	switch {
 	case res.Topic != nil:
 		return e.topicReply(c, res.Topic)

@@ -64,6 +64,7 @@ type Engine struct {
 	// rateLimit is the number of messages a user may send in the store's
 	// rate window (0: no limit).
 	rateLimit int64
+	obs       Observer
 	// reminders is nil when the engine runs without reminders.
 	reminders dialogs.Reminders
 }
@@ -85,13 +86,29 @@ func WithReminders(r dialogs.Reminders) Option { return func(e *Engine) { e.remi
 // silence until the window passes.
 func WithRateLimit(n int) Option { return func(e *Engine) { e.rateLimit = int64(n) } }
 
+// Observer is told what the engine does, for metrics. It must be fast.
+type Observer interface {
+	// Handled: one message of a channel handled in d; err is a store error.
+	Handled(channel string, d time.Duration, err error)
+	// FAQ: a question answered with topic, or "" when none matched.
+	FAQ(topic string)
+}
+
+type nopObserver struct{}
+
+func (nopObserver) Handled(string, time.Duration, error) {}
+func (nopObserver) FAQ(string)                           {}
+
+// WithObserver reports what the engine does (metrics).
+func WithObserver(o Observer) Option { return func(e *Engine) { e.obs = o } }
+
 // WithFlows replaces the flows (tests add test-only flows).
 func WithFlows(r *dialogs.Registry) Option { return func(e *Engine) { e.flows = r } }
 
 // New makes an engine on a store and a knowledge base (kb may be nil: free
 // text then gets the topic menu).
 func New(st Store, kb FAQ, opts ...Option) (*Engine, error) {
-	e := &Engine{store: st, faq: kb, locks: newKeyedLock(), now: time.Now, log: slog.Default(), maxLen: 4096}
+	e := &Engine{store: st, faq: kb, locks: newKeyedLock(), now: time.Now, log: slog.Default(), maxLen: 4096, obs: nopObserver{}}
 	for _, o := range opts {
 		o(e)
 	}

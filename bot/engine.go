@@ -38,6 +38,14 @@ func (e *Engine) Handle(ctx context.Context, in Inbound) ([]Reply, error) {
 	return e.handleLocked(ctx, in)
 }
 
+// handleLocked handles one message while holding its user's turn.
+func (e *Engine) handleLocked(ctx context.Context, in Inbound) ([]Reply, error) {
+	start := time.Now()
+	reps, err := e.handleOnce(ctx, in)
+	e.obs.Handled(in.Channel, time.Since(start), err)
+	return reps, err
+}
+
 // Enqueue takes the message's place in its user's queue at once and handles
 // it in the background: an adapter that receives a user's messages in order
 // and enqueues them in that order gets them handled in that order, even when
@@ -54,7 +62,7 @@ func (e *Engine) Enqueue(ctx context.Context, in Inbound) <-chan Result {
 	return out
 }
 
-func (e *Engine) handleLocked(ctx context.Context, in Inbound) ([]Reply, error) {
+func (e *Engine) handleOnce(ctx context.Context, in Inbound) ([]Reply, error) {
 	user := in.User()
 	var err error
 	for attempt := 0; attempt < maxAttempts; attempt++ {

@@ -30,7 +30,24 @@ type Dispatcher struct {
 	lease   time.Duration
 	batch   int
 	log     *slog.Logger
+	obs     Observer
 }
+
+// Observer is told what the dispatcher does, for metrics.
+type Observer interface {
+	Due(n int)      // notices claimed
+	Sent(late bool) // a message sent (late: after its time, or folded)
+	Failed()        // a send that failed and will be retried
+}
+
+type nopObserver struct{}
+
+func (nopObserver) Due(int)   {}
+func (nopObserver) Sent(bool) {}
+func (nopObserver) Failed()   {}
+
+// WithObserver reports what the dispatcher does (metrics).
+func WithObserver(o Observer) DispatcherOption { return func(d *Dispatcher) { d.obs = o } }
 
 // How late a notice may be and still go out on its own ("late" wording);
 // older ones are folded into one "missed while I was away" message.
@@ -54,7 +71,7 @@ func WithLogger(l *slog.Logger) DispatcherOption { return func(d *Dispatcher) { 
 
 // NewDispatcher makes a dispatcher sending through senders by channel.
 func NewDispatcher(svc *Service, senders map[string]Sender, opts ...DispatcherOption) *Dispatcher {
-	d := &Dispatcher{svc: svc, senders: senders, now: time.Now, lease: time.Minute, batch: 200, log: slog.Default()}
+	d := &Dispatcher{svc: svc, senders: senders, now: time.Now, lease: time.Minute, batch: 200, log: slog.Default(), obs: nopObserver{}}
 	for _, o := range opts {
 		o(d)
 	}
@@ -89,6 +106,7 @@ func (d *Dispatcher) Tick(ctx context.Context) (int, error) {
 			if err != nil {
 				return sent, err
 			}
+			d.obs.Due(len(dues))
 			n, err := d.deliver(ctx, now, dues)
 			sent += n
 			if err != nil && firstErr == nil {
@@ -165,13 +183,14 @@ func (d *Dispatcher) deliverUser(ctx context.Context, now time.Time, user string
 			stale = append(stale, it)
 			continue
 		}
-		reps := []msg.Reply{d.notice(lang, it, now.Sub(it.n.At) > lateAfter)}
-		ok, err := d.send(ctx, sender, user, id, []item{it}, reps)
+		late := now.Sub(it.n.At) > lateAfter
+		ok, err := d.send(ctx, sender, user, id, []item{it}, []msg.Reply{d.notice(lang, it, late)})
 		if err != nil {
 			return sent, err
 		}
 		if ok {
 			sent++
+			d.obs.Sent(late)
 		}
 	}
 	if len(stale) > 0 {
@@ -181,6 +200,7 @@ func (d *Dispatcher) deliverUser(ctx context.Context, now time.Time, user string
 		}
 		if ok {
 			sent++
+			d.obs.Sent(true)
 		}
 	}
 	return sent, nil
@@ -220,6 +240,7 @@ func (d *Dispatcher) send(ctx context.Context, s Sender, user, id string, items 
 		return false, d.svc.PauseAll(ctx, user, d.now())
 	default:
 		// Not delivered: forget the marks and retry after the lease.
+		d.obs.Failed()
 		for _, it := range fresh {
 			d.svc.st.UnmarkSent(ctx, user, it.occ)
 		}

@@ -13,7 +13,6 @@ import (
 	"loanbot/channel/console"
 	"loanbot/faq"
 	"loanbot/remind"
-	"loanbot/store"
 )
 
 func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -37,7 +36,7 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return err
 	}
-	st := store.New(rdb)
+	st := newStore(rdb, cfg)
 	reminders := remind.NewService(st, cfg.TZ.String())
 	eng, err := bot.New(st, kb, bot.WithLogger(quietLogger(stderr)), bot.WithReminders(reminders))
 	if err != nil {

@@ -17,6 +17,7 @@ type config struct {
 	RedisURL   string
 	ListenAddr string
 	TZ         *time.Location
+	Sealer     *store.Sealer // nil when LOANBOT_DATA_KEY is unset
 }
 
 // loadConfig reads the environment and names the variable that is wrong.
@@ -28,6 +29,11 @@ func loadConfig() (config, error) {
 		return c, fmt.Errorf("LOANBOT_TZ=%q is not a time zone name (e.g. Asia/Shanghai): %w", tz, err)
 	}
 	c.TZ = loc
+	if spec := os.Getenv("LOANBOT_DATA_KEY"); spec != "" {
+		if c.Sealer, err = store.ParseDataKey(spec); err != nil {
+			return c, err
+		}
+	}
 	return c, nil
 }
 
@@ -36,6 +42,16 @@ func envOr(k, def string) string {
 		return v
 	}
 	return def
+}
+
+// newStore is the store the binary runs on: encrypted at rest when
+// LOANBOT_DATA_KEY is set, counting messages per minute for the rate limit.
+func newStore(rdb redis.UniversalClient, cfg config) *store.Store {
+	st := store.New(rdb).WithRateWindow(time.Minute)
+	if cfg.Sealer != nil {
+		st = st.WithSealer(cfg.Sealer)
+	}
+	return st
 }
 
 // openRedis connects to REDIS_URL, or starts the embedded Redis and says on

@@ -7,13 +7,23 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sync"
 	"time"
 
-	"loanbot/store"
+	"loanbot/bot"
+	"loanbot/faq"
+	"loanbot/remind"
 )
 
-// runServe serves /healthz and /readyz on LISTEN_ADDR. The channels (web
-// chat, Telegram, WeChat) and the reminder dispatcher join it as they land.
+// messagesPerMinute is the per-user rate limit shared by every replica.
+const messagesPerMinute = 20
+
+// maxBody is the largest request body any endpoint accepts.
+const maxBody = 1 << 20
+
+// runServe runs the server: health, readiness and metrics, the channels that
+// are configured, and the reminder dispatcher, until SIGTERM; then it stops
+// taking work and lets what is in flight finish (10 s at most).
 func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	if err := fs.Parse(args); err != nil {
@@ -28,7 +38,20 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer closeRedis()
-	st := store.New(rdb)
+	m := newMetrics()
+	rdb.AddHook(redisHook{m})
+	st := newStore(rdb, cfg)
+	kb, err := faq.Load()
+	if err != nil {
+		return err
+	}
+	log := jsonLogger(stderr)
+	reminders := remind.NewService(st, cfg.TZ.String())
+	eng, err := bot.New(st, kb, bot.WithLogger(log), bot.WithReminders(reminders),
+		bot.WithRateLimit(messagesPerMinute), bot.WithObserver(m))
+	if err != nil {
+		return err
+	}
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
@@ -41,19 +64,44 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 		io.WriteString(w, "ready\n")
 	})
-	srv := &http.Server{Addr: cfg.ListenAddr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	mux.Handle("GET /metrics", m.handler())
+
+	senders := map[string]remind.Sender{}
+	var workers sync.WaitGroup
+	wctx, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWorkers()
+	if err := mountChannels(ctx, wctx, &workers, mux, senders, eng, st, reminders, stderr); err != nil {
+		return err
+	}
+
+	disp := remind.NewDispatcher(reminders, senders, remind.WithLogger(log), remind.WithObserver(m))
+	workers.Add(1)
+	go func() { defer workers.Done(); disp.Run(wctx, time.Second) }()
+
+	srv := &http.Server{Addr: cfg.ListenAddr, Handler: http.MaxBytesHandler(mux, maxBody),
+		ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	fmt.Fprintf(stderr, "loanbot: serving on %s\n", cfg.ListenAddr)
 	select {
 	case err := <-errc:
+		stopWorkers()
 		if errors.Is(err, http.ErrServerClosed) {
 			return nil
 		}
 		return fmt.Errorf("LISTEN_ADDR=%q: %w", cfg.ListenAddr, err)
 	case <-ctx.Done():
 	}
+	fmt.Fprintln(stderr, "loanbot: shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	return srv.Shutdown(sctx)
+	err = srv.Shutdown(sctx) // waits for requests in flight
+	stopWorkers()
+	done := make(chan struct{})
+	go func() { workers.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-sctx.Done():
+	}
+	return err
 }

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/redis/go-redis/v9"
+)
+
+// metrics are the Prometheus series of /metrics; they implement the
+// engine's and the dispatcher's observers and count Redis errors.
+type metrics struct {
+	reg        *prometheus.Registry
+	updates    *prometheus.CounterVec
+	latency    *prometheus.HistogramVec
+	faq        *prometheus.CounterVec
+	reminders  *prometheus.CounterVec
+	redisError prometheus.Counter
+}
+
+func newMetrics() *metrics {
+	m := &metrics{
+		reg: prometheus.NewRegistry(),
+		updates: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "loanbot_updates_total", Help: "Messages handled, by channel and outcome.",
+		}, []string{"channel", "outcome"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "loanbot_handle_seconds", Help: "Time to handle one message.",
+			Buckets: []float64{.0005, .001, .002, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
+		}, []string{"channel"}),
+		faq: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "loanbot_faq_answers_total", Help: "FAQ questions by topic (\"\" = no match).",
+		}, []string{"topic"}),
+		reminders: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "loanbot_reminders_total", Help: "Reminder notices: due (claimed), sent, late, failed.",
+		}, []string{"event"}),
+		redisError: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "loanbot_redis_errors_total", Help: "Redis commands that failed (not counting misses).",
+		}),
+	}
+	m.reg.MustRegister(m.updates, m.latency, m.faq, m.reminders, m.redisError,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+func (m *metrics) handler() http.Handler { return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}) }
+
+// Handled implements bot.Observer.
+func (m *metrics) Handled(channel string, d time.Duration, err error) {
+	outcome := "ok"
+	if err != nil {
+		outcome = "error"
+	}
+	m.updates.WithLabelValues(channel, outcome).Inc()
+	m.latency.WithLabelValues(channel).Observe(d.Seconds())
+}
+
+// FAQ implements bot.Observer.
+func (m *metrics) FAQ(topic string) { m.faq.WithLabelValues(topic).Inc() }
+
+// Due, Sent and Failed implement remind.Observer.
+func (m *metrics) Due(n int) { m.reminders.WithLabelValues("due").Add(float64(n)) }
+func (m *metrics) Sent(late bool) {
+	m.reminders.WithLabelValues("sent").Inc()
+	if late {
+		m.reminders.WithLabelValues("late").Inc()
+	}
+}
+func (m *metrics) Failed() { m.reminders.WithLabelValues("failed").Inc() }
+
+// redisHook counts failed Redis commands.
+type redisHook struct{ m *metrics }
+
+func (h redisHook) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (h redisHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		err := next(ctx, cmd)
+		if err != nil && !errors.Is(err, redis.Nil) {
+			h.m.redisError.Inc()
+		}
+		return err
+	}
+}
+func (h redisHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		err := next(ctx, cmds)
+		if err != nil && !errors.Is(err, redis.Nil) {
+			h.m.redisError.Inc()
+		}
+		return err
+	}
+}
