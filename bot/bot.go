@@ -65,6 +65,7 @@ type Engine struct {
 	// rate window (0: no limit).
 	rateLimit int64
 	obs       Observer
+	logKey    []byte // keys the user ids in logs (LogID)
 	// reminders is nil when the engine runs without reminders.
 	reminders dialogs.Reminders
 }
@@ -75,8 +76,11 @@ type Option func(*Engine)
 // WithClock injects the clock (tests).
 func WithClock(now func() time.Time) Option { return func(e *Engine) { e.now = now } }
 
-// WithLogger sets the logger (default slog.Default()).
-func WithLogger(l *slog.Logger) Option { return func(e *Engine) { e.log = l } }
+// WithLogger sets the logger (default slog.Default()). Log lines carry no
+// message text, amount or name, and user ids only as LogID(key, user).
+func WithLogger(l *slog.Logger, key []byte) Option {
+	return func(e *Engine) { e.log, e.logKey = l, key }
+}
 
 // WithReminders gives the flows the reminder service (*remind.Service).
 func WithReminders(r dialogs.Reminders) Option { return func(e *Engine) { e.reminders = r } }

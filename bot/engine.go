@@ -68,6 +68,7 @@ func (e *Engine) handleOnce(ctx context.Context, in Inbound) ([]Reply, error) {
 	for attempt := 0; attempt < maxAttempts; attempt++ {
 		sess, dup, lerr := e.store.Load(ctx, user, in.MessageID)
 		if lerr != nil {
+			e.log.Warn("load session", "channel", in.Channel, "user", LogID(e.logKey, user), "err", lerr)
 			return e.unavailable(in), lerr
 		}
 		if dup {
@@ -89,7 +90,7 @@ func (e *Engine) handleOnce(ctx context.Context, in Inbound) ([]Reply, error) {
 		case err == nil:
 			for _, f := range c.Effects() {
 				if ferr := f(context.WithoutCancel(ctx)); ferr != nil {
-					e.log.Error("after-save effect failed", "err", ferr)
+					e.log.Error("after-save effect failed", "user", LogID(e.logKey, user), "err", ferr)
 					return e.unavailable(in), ferr
 				}
 			}
@@ -100,6 +101,7 @@ func (e *Engine) handleOnce(ctx context.Context, in Inbound) ([]Reply, error) {
 			time.Sleep(time.Duration(rand.Int64N(int64(attempt+1) * int64(time.Millisecond))))
 			continue
 		default:
+			e.log.Warn("save session", "channel", in.Channel, "user", LogID(e.logKey, user), "err", err)
 			return e.unavailable(in), err
 		}
 	}

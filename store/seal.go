@@ -5,6 +5,7 @@ import (
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -20,6 +21,7 @@ import (
 type Sealer struct {
 	current string
 	aeads   map[string]cipher.AEAD
+	logKey  []byte
 }
 
 // sealedPrefix marks a sealed value: "\x00lb1:<key id>:" then nonce+ciphertext.
@@ -46,6 +48,8 @@ func ParseDataKey(spec string) (*Sealer, error) {
 		s.aeads[id] = aead
 		if i == 0 {
 			s.current = id
+			sum := sha256.Sum256(append([]byte("loanbot log ids\x00"), key...))
+			s.logKey = sum[:]
 		}
 	}
 	return s, nil
@@ -86,4 +90,13 @@ func (s *Sealer) open(key string, data []byte) ([]byte, error) {
 		return nil, errors.New("sealed value too short")
 	}
 	return aead.Open(nil, body[:aead.NonceSize()], body[aead.NonceSize():], []byte(key))
+}
+
+// LogKey is a key derived from the current data key for hashing user ids
+// in logs (nil without a sealer).
+func (s *Sealer) LogKey() []byte {
+	if s == nil {
+		return nil
+	}
+	return s.logKey
 }

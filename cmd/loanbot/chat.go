@@ -38,7 +38,7 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	st := newStore(rdb, cfg)
 	reminders := remind.NewService(st, cfg.TZ.String())
-	eng, err := bot.New(st, kb, bot.WithLogger(quietLogger(stderr)), bot.WithReminders(reminders))
+	eng, err := bot.New(st, kb, bot.WithLogger(quietLogger(stderr), cfg.Sealer.LogKey()), bot.WithReminders(reminders))
 	if err != nil {
 		return err
 	}

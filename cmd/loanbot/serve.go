@@ -47,7 +47,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	log := jsonLogger(stderr)
 	reminders := remind.NewService(st, cfg.TZ.String())
-	eng, err := bot.New(st, kb, bot.WithLogger(log), bot.WithReminders(reminders),
+	eng, err := bot.New(st, kb, bot.WithLogger(log, cfg.Sealer.LogKey()), bot.WithReminders(reminders),
 		bot.WithRateLimit(messagesPerMinute), bot.WithObserver(m))
 	if err != nil {
 		return err
