@@ -31,20 +31,23 @@ type Dispatcher struct {
 	batch   int
 	log     *slog.Logger
 	obs     Observer
+	rate    int // sends a second per channel; 0: the senders pace themselves
 }
 
 // Observer is told what the dispatcher does, for metrics.
 type Observer interface {
-	Due(n int)      // notices claimed
-	Sent(late bool) // a message sent (late: after its time, or folded)
-	Failed()        // a send that failed and will be retried
+	Due(n int)                 // notices claimed
+	Claimed(lag time.Duration) // one notice claimed lag after its time
+	Sent(late bool)            // a message sent (late: after its time, or folded)
+	Failed()                   // a send that failed and will be retried
 }
 
 type nopObserver struct{}
 
-func (nopObserver) Due(int)   {}
-func (nopObserver) Sent(bool) {}
-func (nopObserver) Failed()   {}
+func (nopObserver) Due(int)               {}
+func (nopObserver) Claimed(time.Duration) {}
+func (nopObserver) Sent(bool)             {}
+func (nopObserver) Failed()               {}
 
 // WithObserver reports what the dispatcher does (metrics).
 func WithObserver(o Observer) DispatcherOption { return func(d *Dispatcher) { d.obs = o } }
@@ -66,6 +69,11 @@ func WithClock(now func() time.Time) DispatcherOption { return func(d *Dispatche
 // WithLease sets how long a claim holds before another dispatcher may retake it.
 func WithLease(l time.Duration) DispatcherOption { return func(d *Dispatcher) { d.lease = l } }
 
+// WithSendRate paces every channel's sends to n a second (for senders
+// that do not pace themselves) and stretches claim leases to cover a
+// backlog at that pace.
+func WithSendRate(n int) DispatcherOption { return func(d *Dispatcher) { d.rate = n } }
+
 // WithLogger sets the logger.
 func WithLogger(l *slog.Logger) DispatcherOption { return func(d *Dispatcher) { d.log = l } }
 
@@ -74,6 +82,13 @@ func NewDispatcher(svc *Service, senders map[string]Sender, opts ...DispatcherOp
 	d := &Dispatcher{svc: svc, senders: senders, now: time.Now, lease: time.Minute, batch: 200, log: slog.Default(), obs: nopObserver{}}
 	for _, o := range opts {
 		o(d)
+	}
+	if d.rate > 0 {
+		paced := make(map[string]Sender, len(senders))
+		for ch, s := range senders {
+			paced[ch] = Paced(s, d.rate)
+		}
+		d.senders = paced
 	}
 	return d
 }
@@ -94,30 +109,38 @@ func (d *Dispatcher) Run(ctx context.Context, every time.Duration) {
 	}
 }
 
-// Tick claims and sends everything due now; it returns how many messages
-// it sent.
+// Tick claims everything due now, then sends it; it returns how many
+// messages it sent. Claiming comes first and all at once, so a burst of
+// notices due in the same minute is claimed within moments even when the
+// channel's rate makes sending them take minutes; each batch's lease covers
+// the time the notices before it will take to send.
 func (d *Dispatcher) Tick(ctx context.Context) (int, error) {
-	sent := 0
-	var firstErr error
+	var all []store.Due
 	for shard := 0; shard < store.DueShards; shard++ {
 		for {
 			now := d.now()
-			dues, err := d.svc.st.ClaimDue(ctx, shard, now, d.lease, d.batch)
+			lease := d.lease
+			if d.rate > 0 {
+				lease += time.Duration(len(all)) * time.Second / time.Duration(d.rate)
+			}
+			dues, err := d.svc.st.ClaimDue(ctx, shard, now, lease, d.batch)
 			if err != nil {
-				return sent, err
+				return 0, err
+			}
+			for _, due := range dues {
+				d.obs.Claimed(now.Sub(due.At))
 			}
 			d.obs.Due(len(dues))
-			n, err := d.deliver(ctx, now, dues)
-			sent += n
-			if err != nil && firstErr == nil {
-				firstErr = err
-			}
+			all = append(all, dues...)
 			if len(dues) < d.batch {
 				break
 			}
 		}
 	}
-	return sent, firstErr
+	if len(all) == 0 {
+		return 0, nil
+	}
+	return d.deliver(ctx, d.now(), all)
 }
 
 // item is a claimed notice ready to send.

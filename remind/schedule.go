@@ -5,6 +5,7 @@
 package remind
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"time"
@@ -19,22 +20,46 @@ const (
 )
 
 // Schedule says when a reminder's notices fall due.
+//
+// Reminders are many and small: their JSON keys are one letter, to keep
+// Redis memory per reminder low.
 type Schedule struct {
-	Monthly bool   `json:"monthly,omitempty"`
-	Day     int    `json:"day,omitempty"`  // 1–31 when Monthly; 29–31 mean the last day of shorter months
-	Date    string `json:"date,omitempty"` // YYYY-MM-DD when once
-	Offsets []int  `json:"offsets"`        // days before the due date: 0 (on the day), 1, 3
-	Hour    int    `json:"hour"`
-	Minute  int    `json:"minute"`
-	TZ      string `json:"tz"` // IANA zone of the user
+	Monthly bool   `json:"m,omitempty"`
+	Day     int    `json:"d,omitempty"` // 1–31 when Monthly; 29–31 mean the last day of shorter months
+	Date    string `json:"t,omitempty"` // YYYY-MM-DD when once
+	Offsets []int  `json:"o"`           // days before the due date: 0 (on the day), 1, 3
+	Hour    int    `json:"h,omitempty"`
+	Minute  int    `json:"n,omitempty"`
+	TZ      string `json:"z"` // IANA zone of the user
 }
 
 // Notice is one message of a reminder: the due date of the period it is for,
 // how many days early, and when it is sent.
 type Notice struct {
-	Period string    `json:"period"` // the due date, YYYY-MM-DD
-	Offset int       `json:"offset"`
-	At     time.Time `json:"at"`
+	Period string    `json:"p"` // the due date, YYYY-MM-DD
+	Offset int       `json:"o,omitempty"`
+	At     time.Time `json:"-"`
+	AtUnix int64     `json:"a"` // At, stored as Unix seconds
+}
+
+// MarshalJSON stores At as Unix seconds.
+func (n Notice) MarshalJSON() ([]byte, error) {
+	type plain Notice
+	p := plain(n)
+	p.AtUnix = n.At.Unix()
+	return json.Marshal(p)
+}
+
+// UnmarshalJSON reads At from Unix seconds.
+func (n *Notice) UnmarshalJSON(b []byte) error {
+	type plain Notice
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	*n = Notice(p)
+	n.At = time.Unix(p.AtUnix, 0).UTC()
+	return nil
 }
 
 // Validate checks a schedule and names what is wrong.

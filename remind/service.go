@@ -13,15 +13,16 @@ import (
 )
 
 // Reminder is one repayment reminder of a user.
+// Its JSON keys are one letter (see Schedule); the id is the hash field it
+// is stored under.
 type Reminder struct {
-	ID          string    `json:"id"`
-	Lender      string    `json:"lender"`           // a lender id or "other:<name>"
-	AmountFen   int64     `json:"amount,omitempty"` // 0: not given
-	Schedule    Schedule  `json:"schedule"`
-	Paused      bool      `json:"paused,omitempty"`
-	PaidThrough string    `json:"paid,omitempty"` // the last period paid, YYYY-MM-DD
-	Next        *Notice   `json:"next,omitempty"` // the notice in the due set; nil when none is left
-	Created     time.Time `json:"created"`
+	ID          string   `json:"-"`
+	Lender      string   `json:"l"`           // a lender id or "other:<name>"
+	AmountFen   int64    `json:"a,omitempty"` // 0: not given
+	Schedule    Schedule `json:"s"`
+	Paused      bool     `json:"x,omitempty"`
+	PaidThrough string   `json:"p,omitempty"` // the last period paid, YYYY-MM-DD
+	Next        *Notice  `json:"n,omitempty"` // the notice in the due set; nil when none is left
 }
 
 // Store is the state reminders need (implemented by *store.Store).
@@ -61,7 +62,6 @@ func (s *Service) Save(ctx context.Context, user string, r *Reminder, now time.T
 		var b [4]byte
 		rand.Read(b[:])
 		r.ID = hex.EncodeToString(b[:])
-		r.Created = now.UTC()
 	}
 	r.plan(now)
 	return s.put(ctx, user, r)
@@ -97,6 +97,7 @@ func (s *Service) Get(ctx context.Context, user, id string) (*Reminder, error) {
 	if err := json.Unmarshal(b, &r); err != nil {
 		return nil, fmt.Errorf("reminder %s: %w", id, err)
 	}
+	r.ID = id
 	return &r, nil
 }
 
@@ -107,9 +108,10 @@ func (s *Service) List(ctx context.Context, user string) ([]*Reminder, error) {
 		return nil, err
 	}
 	out := make([]*Reminder, 0, len(m))
-	for _, b := range m {
+	for id, b := range m {
 		var r Reminder
 		if json.Unmarshal(b, &r) == nil {
+			r.ID = id
 			out = append(out, &r)
 		}
 	}

@@ -21,6 +21,7 @@ type metrics struct {
 	faq        *prometheus.CounterVec
 	reminders  *prometheus.CounterVec
 	redisError prometheus.Counter
+	claimLag   prometheus.Histogram
 }
 
 func newMetrics() *metrics {
@@ -42,8 +43,12 @@ func newMetrics() *metrics {
 		redisError: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "loanbot_redis_errors_total", Help: "Redis commands that failed (not counting misses).",
 		}),
+		claimLag: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "loanbot_reminder_claim_lag_seconds", Help: "How long after its time a reminder notice was claimed.",
+			Buckets: []float64{.1, .25, .5, 1, 2, 5, 10, 30, 60, 300, 3600},
+		}),
 	}
-	m.reg.MustRegister(m.updates, m.latency, m.faq, m.reminders, m.redisError,
+	m.reg.MustRegister(m.updates, m.latency, m.faq, m.reminders, m.redisError, m.claimLag,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -71,7 +76,8 @@ func (m *metrics) Sent(late bool) {
 		m.reminders.WithLabelValues("late").Inc()
 	}
 }
-func (m *metrics) Failed() { m.reminders.WithLabelValues("failed").Inc() }
+func (m *metrics) Failed()                   { m.reminders.WithLabelValues("failed").Inc() }
+func (m *metrics) Claimed(lag time.Duration) { m.claimLag.Observe(lag.Seconds()) }
 
 // redisHook counts failed Redis commands.
 type redisHook struct{ m *metrics }
