@@ -30,7 +30,7 @@ type Schedule struct {
 	Offsets []int  `json:"o"`           // days before the due date: 0 (on the day), 1, 3
 	Hour    int    `json:"h,omitempty"`
 	Minute  int    `json:"n,omitempty"`
-	TZ      string `json:"z"` // IANA zone of the user
+	TZ      string `json:"z,omitempty"` // IANA zone of the user ("" in storage: the service's default)
 }
 
 // Notice is one message of a reminder: the due date of the period it is for,

@@ -76,7 +76,11 @@ func (r *Reminder) plan(now time.Time) {
 }
 
 func (s *Service) put(ctx context.Context, user string, r *Reminder) error {
-	data, err := json.Marshal(r)
+	stored := *r
+	if stored.Schedule.TZ == s.tz {
+		stored.Schedule.TZ = "" // the default zone is not stored: a million reminders, 20 bytes each
+	}
+	data, err := json.Marshal(stored)
 	if err != nil {
 		return err
 	}
@@ -98,6 +102,9 @@ func (s *Service) Get(ctx context.Context, user, id string) (*Reminder, error) {
 		return nil, fmt.Errorf("reminder %s: %w", id, err)
 	}
 	r.ID = id
+	if r.Schedule.TZ == "" {
+		r.Schedule.TZ = s.tz
+	}
 	return &r, nil
 }
 
@@ -112,6 +119,9 @@ func (s *Service) List(ctx context.Context, user string) ([]*Reminder, error) {
 		var r Reminder
 		if json.Unmarshal(b, &r) == nil {
 			r.ID = id
+			if r.Schedule.TZ == "" {
+				r.Schedule.TZ = s.tz
+			}
 			out = append(out, &r)
 		}
 	}
