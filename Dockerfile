@@ -10,7 +10,7 @@ FROM debian:bookworm-slim
 # CA certificates for the Telegram/WeChat APIs, tzdata for LOANBOT_TZ, a CJK
 # font for the labels of plan charts.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ca-certificates tzdata fonts-noto-cjk \
+ && apt-get install -y --no-install-recommends ca-certificates tzdata fonts-droid-fallback \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --no-create-home loanbot
 COPY --from=build /out/loanbot /usr/local/bin/loanbot

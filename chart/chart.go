@@ -30,13 +30,13 @@ const maxMonths = 60
 const cjkTypeface = "loanbot-cjk"
 
 // Fonts that cover Chinese, in order of preference: LOANBOT_CJK_FONT, then
-// the files of Debian's fonts-noto-cjk, fonts-wqy-microhei, fonts-droid-fallback.
+// Debian's fonts-droid-fallback (what the Docker image installs), then
+// fonts-noto-cjk. A file golang.org/x/image cannot read (fonts-wqy-microhei's
+// collection is one) is passed over.
 var cjkCandidates = []string{
-	"/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-	"/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
-	"/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-	"/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
 	"/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+	"/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+	"/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
 }
 
 var (
@@ -131,8 +131,9 @@ func Balance(owedFen, monthlyFen int64, months int, l Labels) ([]byte, error) {
 	p := plot.New()
 	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = l.Title, l.XAxis, l.YAxis
 	if cjk {
-		for _, s := range []*font.Font{&p.Title.TextStyle.Font, &p.X.Label.TextStyle.Font, &p.Y.Label.TextStyle.Font,
-			&p.X.Tick.Label.Font, &p.Y.Tick.Label.Font} {
+		// Tick labels are digits and stay in the default font: fallback CJK
+		// fonts (Droid Sans Fallback) have no Latin glyphs.
+		for _, s := range []*font.Font{&p.Title.TextStyle.Font, &p.X.Label.TextStyle.Font, &p.Y.Label.TextStyle.Font} {
 			s.Typeface, s.Variant = cjkTypeface, ""
 		}
 	}
