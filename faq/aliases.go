@@ -1,0 +1,32 @@
+package faq
+
+// aliases map the ways people write a platform or a term (pinyin, typos,
+// English, old names) to one canonical word, applied to questions and
+// phrasings alike before tokenising. Keys are normalised (Simplified,
+// lower case). Longer keys win.
+var aliases = map[string]string{
+	// platforms
+	"weilidai": "微粒贷", "wei li dai": "微粒贷", "微立贷": "微粒贷", "微粒袋": "微粒贷", "微利贷": "微粒贷", "维粒贷": "微粒贷",
+	"webank": "微粒贷", "微众银行": "微粒贷", "微众": "微粒贷", "we bank": "微粒贷",
+	"jiebei": "借呗", "jie bei": "借呗", "借被": "借呗", "借贝": "借呗", "蚂蚁借呗": "借呗",
+	"huabei": "花呗", "hua bei": "花呗", "花被": "花呗", "花贝": "花呗", "蚂蚁花呗": "花呗",
+	"alipay": "支付宝", "zhifubao": "支付宝",
+	"wangshangdai": "网商贷", "wang shang dai": "网商贷", "mybank": "网商贷", "my bank": "网商贷", "网商银行": "网商贷", "网上贷": "网商贷",
+	"credit card": "信用卡", "creditcard": "信用卡", "信用咔": "信用卡",
+	// credit record
+	"credit report": "征信", "credit record": "征信", "credit history": "征信", "credit score": "征信", "credit file": "征信",
+	"征性": "征信", "正信": "征信", "争信": "征信", "征心": "征信", "信用记录": "征信", "信用报告": "征信", "黑名单": "征信黑名单", "黑户": "征信黑名单",
+	// collection
+	"debt collector": "催收", "debt collectors": "催收", "collectors": "催收", "collector": "催收", "collection agency": "催收",
+	"催手": "催收", "催数": "催收", "催债": "催收", "讨债": "催收",
+	// courts
+	"lawsuit": "起诉", "sued": "起诉", "sue me": "起诉", "sue": "起诉", "suing": "起诉", "告我": "起诉", "告上法庭": "起诉", "打官司": "起诉",
+	"summons": "传票", "court summons": "传票", "传唤": "传票",
+	"jail": "坐牢", "prison": "坐牢", "arrested": "坐牢", "criminal": "坐牢", "判刑": "坐牢", "蹲监狱": "坐牢", "进监狱": "坐牢",
+	"lawyer's letter": "律师函", "lawyers letter": "律师函", "lawyer letter": "律师函", "律师信": "律师函",
+	"penalty interest": "罚息", "late fee": "罚息", "late fees": "罚息", "overdue interest": "罚息",
+	"arbitration": "仲裁", "statute of limitations": "诉讼时效", "limitation period": "诉讼时效",
+	"frozen": "冻结", "freeze": "冻结", "garnish": "冻结",
+	"legal aid": "法律援助", "bankruptcy": "破产",
+	"逾其": "逾期", "预期": "逾期", "余期": "逾期", "overdue": "逾期", "past due": "逾期", "late payment": "逾期",
+}
