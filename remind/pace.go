@@ -8,30 +8,38 @@ import (
 	"loanbot/msg"
 )
 
-// Paced wraps a Sender so that at most perSecond sends start in any second
-// (a token bucket with a burst of one second's worth): for channels whose
-// API refuses bursts (Telegram: 30 messages a second for a bot).
+// Paced wraps a Sender so that no more than perSecond sends start in any
+// one-second window, the way Telegram counts a bot's 30 messages a second.
+// It remembers when the last perSecond sends started and holds the next one
+// until the oldest of them is a second (plus a little slack) old: spacing
+// sends evenly is not enough, since one late send and an on-time one after
+// it fall closer together than the spacing.
 func Paced(s Sender, perSecond int) Sender {
-	return &paced{s: s, every: time.Second / time.Duration(perSecond)}
+	return &paced{s: s, ring: make([]time.Time, perSecond)}
 }
 
+// paceSlack absorbs the difference between our clock reading and the
+// receiver's.
+const paceSlack = 5 * time.Millisecond
+
 type paced struct {
-	s     Sender
-	every time.Duration
-	mu    sync.Mutex
-	next  time.Time // when the next send may start
+	s    Sender
+	mu   sync.Mutex
+	ring []time.Time // start times of the last len(ring) sends, oldest at pos
+	pos  int
 }
 
 func (p *paced) Send(ctx context.Context, user string, reps []msg.Reply) error {
 	p.mu.Lock()
-	now := time.Now()
-	if p.next.Before(now) {
-		p.next = now
+	oldest := p.ring[p.pos]
+	start := time.Now()
+	if free := oldest.Add(time.Second + paceSlack); free.After(start) {
+		start = free
 	}
-	wait := p.next.Sub(now)
-	p.next = p.next.Add(p.every)
+	p.ring[p.pos] = start
+	p.pos = (p.pos + 1) % len(p.ring)
 	p.mu.Unlock()
-	if wait > 0 {
+	if wait := time.Until(start); wait > 0 {
 		t := time.NewTimer(wait)
 		defer t.Stop()
 		select {

@@ -52,13 +52,20 @@ func main() {
 	svc := remind.NewService(st, "Asia/Shanghai")
 	defer cleanup(ctx, rdb, run)
 
-	// 1. A million reminders, due in the future.
+	// 1. A million reminders, due in the future (-n 0: burst only).
+	if *n > 0 {
+		schedule(ctx, rdb, svc, run, *n, *perUser, *workers)
+	}
+	burstRun(ctx, svc, run, *burst, *rate, *workers)
+}
+
+func schedule(ctx context.Context, rdb redis.UniversalClient, svc *remind.Service, run string, n, perUser, workers int) {
 	before := usedMemory(ctx, rdb)
 	start := time.Now()
 	now := time.Now()
-	parallel(*n / *perUser, *workers, func(u int) {
+	parallel(n/perUser, workers, func(u int) {
 		user := fmt.Sprintf("cli:%s-u%d", run, u)
-		for k := 0; k < *perUser; k++ {
+		for k := 0; k < perUser; k++ {
 			r := &remind.Reminder{Lender: "weilidai", AmountFen: int64(100000 + u%5000*100),
 				Schedule: remind.Schedule{Monthly: true, Day: 1 + (u+k)%28, Offsets: []int{0, 1}, Hour: 9, TZ: "Asia/Shanghai"}}
 			if err := svc.Save(ctx, user, r, now); err != nil {
@@ -68,14 +75,17 @@ func main() {
 	})
 	took := time.Since(start)
 	after := usedMemory(ctx, rdb)
-	total := *n / *perUser * *perUser
+	total := n / perUser * perUser
 	fmt.Printf("scheduled %d reminders (%d users × %d) in %s (%.0f/s); Redis memory +%.1f MB = %.0f bytes a reminder\n",
-		total, *n / *perUser, *perUser, took.Round(time.Millisecond), float64(total)/took.Seconds(),
+		total, n/perUser, perUser, took.Round(time.Millisecond), float64(total)/took.Seconds(),
 		float64(after-before)/(1<<20), float64(after-before)/float64(total))
+}
 
-	// 2. A burst due in the same minute, in a zone where that minute is daytime.
+// burstRun makes burst notices fall due in the same minute, in a zone where
+// that minute is daytime, and sends them through a channel limited to rate.
+func burstRun(ctx context.Context, svc *remind.Service, run string, burst, rate, workers int) {
 	zone, due := daytimeMinute()
-	parallel(*burst, *workers, func(u int) {
+	parallel(burst, workers, func(u int) {
 		user := fmt.Sprintf("cli:%s-b%d", run, u)
 		r := &remind.Reminder{Lender: "jiebei", AmountFen: 50000,
 			Schedule: remind.Schedule{Date: due.Format(time.DateOnly), Offsets: []int{0}, Hour: due.Hour(), Minute: due.Minute(), TZ: zone}}
@@ -83,15 +93,15 @@ func main() {
 			log.Fatal(err)
 		}
 	})
-	fmt.Printf("burst: %d notices due at %s (%s); waiting %s\n", *burst, due.Format("15:04"), zone, time.Until(due).Round(time.Second))
+	fmt.Printf("burst: %d notices due at %s (%s); waiting %s\n", burst, due.Format("15:04"), zone, time.Until(due).Round(time.Second))
 	time.Sleep(time.Until(due))
 
-	ch := &limited{rate: *rate}
+	ch := &limited{rate: rate}
 	obs := &lags{}
-	d := remind.NewDispatcher(svc, map[string]remind.Sender{"cli": ch}, remind.WithSendRate(*rate), remind.WithObserver(obs))
-	start = time.Now()
+	d := remind.NewDispatcher(svc, map[string]remind.Sender{"cli": ch}, remind.WithSendRate(rate), remind.WithObserver(obs))
+	start := time.Now()
 	sent := 0
-	for sent < *burst && time.Since(start) < time.Duration(*burst / *rate * 3 + 60)*time.Second {
+	for sent < burst && time.Since(start) < time.Duration(burst/rate*3+60)*time.Second {
 		k, err := d.Tick(ctx)
 		if err != nil {
 			log.Printf("tick: %v", err)
@@ -100,7 +110,7 @@ func main() {
 	}
 	el := time.Since(start)
 	fmt.Printf("burst: sent %d in %s = %.2f/s (limit %d/s, %.1f%% of it); refused (429) %d; claim lag p50 %s p99 %s max %s\n",
-		sent, el.Round(time.Millisecond), float64(sent)/el.Seconds(), *rate, 100*float64(sent)/el.Seconds()/float64(*rate),
+		sent, el.Round(time.Millisecond), float64(sent)/el.Seconds(), rate, 100*float64(sent)/el.Seconds()/float64(rate),
 		ch.refused.Load(), obs.pct(50), obs.pct(99), obs.pct(100))
 }
 

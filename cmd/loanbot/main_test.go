@@ -1,0 +1,127 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/alicebob/miniredis/v2"
+
+	"loanbot/store/storetest"
+)
+
+// loanbot runs the binary's main logic with args and stdin, and returns
+// what it printed and its exit code.
+func loanbot(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
+	return out.String(), errb.String(), code
+}
+
+// sharedRedis points REDIS_URL at a Redis that outlives one run: the real
+// one when REDIS_URL is set, else an embedded server of the test's own.
+func sharedRedis(t *testing.T) {
+	if os.Getenv("REDIS_URL") != "" {
+		return
+	}
+	m := miniredis.RunT(t)
+	t.Setenv("REDIS_URL", "redis://"+m.Addr())
+}
+
+func TestChatPipedWelcomeAndHelp(t *testing.T) {
+	t.Setenv("REDIS_URL", "")
+	out, errOut, code := loanbot(t, "/start\n/help\n", "chat")
+	if code != 0 || !strings.Contains(out, "我是 loanbot") || !strings.Contains(out, "怎么用") || !strings.Contains(out, "[1] 常见问题") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if !strings.Contains(errOut, "nothing persists") {
+		t.Errorf("stderr must say the embedded store keeps nothing: %q", errOut)
+	}
+}
+
+func TestChatResumesInANewProcess(t *testing.T) {
+	sharedRedis(t)
+	u := storetest.User("cli")
+	if _, _, code := loanbot(t, "/lang\n", "chat", "--user", u); code != 0 {
+		t.Fatal("first run failed")
+	}
+	out, _, code := loanbot(t, "English\n/help\n", "chat", "--user", u)
+	if code != 0 || !strings.Contains(out, "How to use me") {
+		t.Fatalf("second run (exit %d) did not continue in English:\n%s", code, out)
+	}
+}
+
+func TestPrepPipedGivesThePlan(t *testing.T) {
+	t.Setenv("REDIS_URL", "")
+	out, _, code := loanbot(t, "/prep\n微粒贷\n3万5\n两个月\n8000\n5000\nskip\n失业\n分期\n", "chat")
+	if code != 0 || !strings.Contains(out, "请核对一下") || !strings.Contains(out, "[1] 确认，生成方案") {
+		t.Fatalf("the dialog must end in a summary:\n%s", out)
+	}
+	for _, confirm := range []string{"确认", "1"} {
+		out, _, _ = loanbot(t, "/prep\n微粒贷\n3万5\n两个月\n8000\n5000\nskip\n失业\n分期\n"+confirm+"\n", "chat")
+		if !strings.Contains(out, "建议每月还2,100元") || !strings.Contains(out, "约17个月还清") {
+			t.Errorf("confirming with %q: no plan of 2,100 a month over 17 months:\n%s", confirm, out)
+		}
+	}
+}
+
+func TestRemindPipedThenListedInASecondRun(t *testing.T) {
+	sharedRedis(t)
+	u := storetest.User("cli-remind")
+	out, _, code := loanbot(t, "/remind\n微粒贷\n2100\n每月31号\n当天\n09:00\n确认\n", "chat", "--user", u)
+	if code != 0 || !strings.Contains(out, "提醒设好了") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	out, _, _ = loanbot(t, "/reminders\n", "chat", "--user", u)
+	if !strings.Contains(out, "每月最后一天") || !strings.Contains(out, "2,100元") || !strings.Contains(out, "09:00") {
+		t.Errorf("/reminders in a second run:\n%s", out)
+	}
+}
+
+func TestAskJSON(t *testing.T) {
+	out, _, code := loanbot(t, "", "ask", "--json", "can I be sued for overdue Weilidai")
+	var r askResult
+	if code != 0 || json.Unmarshal([]byte(out), &r) != nil {
+		t.Fatalf("exit %d: %q", code, out)
+	}
+	if r.Topic != "sued-risk" || r.Lang != "en" || r.Answer == "" || r.Score <= 0 {
+		t.Errorf("got %+v", r)
+	}
+	out, _, _ = loanbot(t, "今天天气怎么样\n逾期记录保留几年\n", "ask", "--json")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("want one JSON line a question: %q", out)
+	}
+	var a, b askResult
+	json.Unmarshal([]byte(lines[0]), &a)
+	json.Unmarshal([]byte(lines[1]), &b)
+	if a.Topic != "" || b.Topic != "credit-report" {
+		t.Errorf("weather → %q, 逾期记录保留几年 → %q", a.Topic, b.Topic)
+	}
+	out, _, _ = loanbot(t, "", "ask", "--lang", "zh-Hant", "逾期记录保留几年")
+	if !strings.Contains(out, "徵信") && !strings.Contains(out, "記錄") {
+		t.Errorf("zh-Hant answer is not Traditional: %q", out)
+	}
+}
+
+func TestFlowsMermaid(t *testing.T) {
+	out, _, code := loanbot(t, "", "flows", "--mermaid")
+	if code != 0 || !strings.Contains(out, "stateDiagram") || !strings.Contains(out, "flow negotiate") || !strings.Contains(out, "summary --> done") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
+
+func TestBadConfigurationIsNamed(t *testing.T) {
+	t.Setenv("LOANBOT_TZ", "Mars/Base")
+	_, errOut, code := loanbot(t, "", "chat")
+	if code != 1 || !strings.Contains(errOut, "LOANBOT_TZ") {
+		t.Errorf("exit %d: %q", code, errOut)
+	}
+	if _, _, code := loanbot(t, "", "nonsense"); code != 2 {
+		t.Errorf("unknown command: exit %d", code)
+	}
+}
