@@ -33,6 +33,13 @@ func (e *Engine) command(c *dialogs.Context, name, arg string) []Reply {
 	switch name {
 	case "/start":
 		dialogs.End(c.Sess)
+		// A deep link's payload (t.me/bot?start=prep, from a group) opens
+		// that command in the private chat.
+		if arg != "" && arg != "start" && len(arg) < 32 {
+			if reps := e.command(c, "/"+strings.TrimPrefix(arg, "/"), ""); len(reps) > 0 && !isUnknown(c, reps) {
+				return reps
+			}
+		}
 		return []Reply{{Text: c.T("welcome"), Buttons: dialogs.MainMenu(c.Lang)}}
 	case "/help":
 		return e.withPrompt(c, []Reply{{Text: c.T("help"), Buttons: dialogs.MainMenu(c.Lang)}})
@@ -94,3 +101,5 @@ func (e *Engine) crisis(c *dialogs.Context) []Reply {
 
 // planned are commands of design.md whose feature has not landed yet.
 var planned = map[string]bool{}
+
+func isUnknown(c *dialogs.Context, reps []Reply) bool { return reps[0].Text == c.T("cmd.unknown") }

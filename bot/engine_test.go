@@ -308,3 +308,9 @@ func TestRateLimitWarnsOnceThenIsSilent(t *testing.T) {
 		t.Errorf("after the window: %s", got)
 	}
 }
+
+func TestStartWithADeepLinkOpensTheCommand(t *testing.T) {
+	e := newEngine(t, storetest.Store(t))
+	transcript(t, e, storetest.User("deep"), []step{{"/start prep", "是哪个平台的欠款"}})
+	transcript(t, e, storetest.User("deep2"), []step{{"/start nonsense", "我是 loanbot"}})
+}
