@@ -69,7 +69,7 @@ func (e *Engine) handleOnce(ctx context.Context, in Inbound) ([]Reply, error) {
 		sess, dup, lerr := e.store.Load(ctx, user, in.MessageID)
 		if lerr != nil {
 			e.log.Warn("load session", "channel", in.Channel, "user", LogID(e.logKey, user), "err", lerr)
-			return e.unavailable(in), lerr
+			return e.degraded(ctx, in), lerr
 		}
 		if dup {
 			return nil, nil
@@ -248,6 +248,22 @@ func (e *Engine) withPrompt(c *dialogs.Context, reps []Reply) []Reply {
 	}
 	p.Text = c.T("flow.continue") + "\n" + p.Text
 	return append(reps, p)
+}
+
+// degraded answers while Redis is down: a legal question the FAQ is sure of
+// needs no state and is answered; anything else gets "please resend".
+func (e *Engine) degraded(ctx context.Context, in Inbound) []Reply {
+	text := strings.TrimSpace(in.Text)
+	c := e.newContext(ctx, in.User(), &store.Session{}, in)
+	switch {
+	case faq.IsCrisis(text):
+		return e.localise(c.Lang, e.crisis(c))
+	case in.Payload == "" && text != "" && !strings.HasPrefix(text, "/"):
+		if reps := e.confidentAnswer(c, text); reps != nil {
+			return e.localise(c.Lang, reps)
+		}
+	}
+	return e.unavailable(in)
 }
 
 func (e *Engine) unavailable(in Inbound) []Reply {
