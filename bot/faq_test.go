@@ -1,0 +1,104 @@
+package bot_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"loanbot/bot"
+	"loanbot/dialogs"
+	"loanbot/faq"
+	"loanbot/store"
+	"loanbot/store/storetest"
+)
+
+func faqEngine(t *testing.T, st bot.Store) *bot.Engine {
+	t.Helper()
+	kb, err := faq.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg, _ := dialogs.NewRegistry(dialogs.All()...)
+	e, err := bot.New(st, kb, bot.WithFlows(reg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func TestFAQAnswerWithBasisDisclaimerAndButtons(t *testing.T) {
+	e := faqEngine(t, storetest.Store(t))
+	u := storetest.User("faq")
+	reps, err := e.Handle(context.Background(), bot.Inbound{Channel: "test", UserID: u, Text: "微粒贷逾期会被起诉吗"})
+	if err != nil || len(reps) == 0 {
+		t.Fatal(err)
+	}
+	got := render(reps)
+	for _, want := range []string{"一般性法律信息", "法律依据", "[更多问题]"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("first answer lacks %q:\n%s", want, got)
+		}
+	}
+	if len(reps[0].Flat()) < 3 {
+		t.Errorf("want related topics and actions as buttons: %s", got)
+	}
+	// The disclaimer comes once a conversation.
+	if got := chat(t, e, u, "催收能打给我家人吗"); strings.Contains(got, "一般性法律信息") {
+		t.Errorf("second answer repeats the disclaimer:\n%s", got)
+	}
+	// A tapped related topic is answered.
+	if got := chat(t, e, u, "1"); !strings.Contains(got, "法律依据") {
+		t.Errorf("button 1 of an answer: %s", got)
+	}
+}
+
+func TestOutOfScopeGetsTheMenuNotAWrongTopic(t *testing.T) {
+	e := faqEngine(t, storetest.Store(t))
+	got := chat(t, e, storetest.User("oos"), "今天天气怎么样")
+	if !strings.Contains(got, "这个我帮不上忙") || !strings.Contains(got, "[起诉与法院]") || strings.Contains(got, "法律依据") {
+		t.Errorf("out of scope: %s", got)
+	}
+}
+
+func TestCrisisFirstAndTheFlowIsKept(t *testing.T) {
+	e := faqEngine(t, storetest.Store(t))
+	u := storetest.User("crisis")
+	transcript(t, e, u, []step{
+		{"/prep", "是哪个平台的欠款"},
+		{"微粒贷", "欠多少"},
+		{"欠太多了不想活了", "12356"},
+		{"35000", "逾期多久"}, // the flow went on where it was
+	})
+	if got := chat(t, e, storetest.User("crisis-en"), "I can't go on, I want to end it all"); !strings.Contains(got, "12356") {
+		t.Errorf("English crisis: %s", got)
+	}
+	if got := chat(t, e, storetest.User("stress"), "压力很大，急死了"); strings.Contains(got, "12356") {
+		t.Errorf("ordinary stress got the crisis reply: %s", got)
+	}
+}
+
+func TestTraditionalQuestionGetsATraditionalAnswer(t *testing.T) {
+	e := faqEngine(t, storetest.Store(t))
+	got := chat(t, e, storetest.User("hant"), "網商貸逾期會影響徵信嗎")
+	if !strings.Contains(got, "徵信") || strings.Contains(got, "征信") {
+		t.Errorf("zh-Hant: %s", got)
+	}
+}
+
+func TestFAQStillAnswersWhileRedisIsDown(t *testing.T) {
+	srv := storetest.NewServer(t)
+	e := faqEngine(t, store.New(srv.Client()))
+	u := storetest.User("down")
+	transcript(t, e, u, []step{{"/prep", ""}})
+	srv.Stop()
+	reps, err := e.Handle(context.Background(), bot.Inbound{Channel: "test", UserID: u, Text: "信用卡逾期会坐牢吗"})
+	if err == nil || !strings.Contains(render(reps), "法律依据") {
+		t.Errorf("FAQ while Redis is down: err=%v %s", err, render(reps))
+	}
+	reps, _ = e.Handle(context.Background(), bot.Inbound{Channel: "test", UserID: u, Text: "微粒贷"})
+	if !strings.Contains(render(reps), "暂时不可用") {
+		t.Errorf("a flow answer while Redis is down: %s", render(reps))
+	}
+	srv.Start()
+	transcript(t, e, u, []step{{"微粒贷", "欠多少"}})
+}
