@@ -13,7 +13,8 @@ import (
 // It remembers when the last perSecond sends started and holds the next one
 // until the oldest of them is a second (plus a little slack) old: spacing
 // sends evenly is not enough, since one late send and an on-time one after
-// it fall closer together than the spacing.
+// it fall closer together than the spacing. Sends through one Paced start
+// one at a time.
 func Paced(s Sender, perSecond int) Sender {
 	return &paced{s: s, ring: make([]time.Time, perSecond)}
 }
@@ -30,23 +31,21 @@ type paced struct {
 }
 
 func (p *paced) Send(ctx context.Context, user string, reps []msg.Reply) error {
+	// The wait happens under the lock and the slot records when the send
+	// really starts, so a late wake-up cannot squeeze the next send closer.
 	p.mu.Lock()
-	oldest := p.ring[p.pos]
-	start := time.Now()
-	if free := oldest.Add(time.Second + paceSlack); free.After(start) {
-		start = free
-	}
-	p.ring[p.pos] = start
-	p.pos = (p.pos + 1) % len(p.ring)
-	p.mu.Unlock()
-	if wait := time.Until(start); wait > 0 {
-		t := time.NewTimer(wait)
-		defer t.Stop()
+	if free := p.ring[p.pos].Add(time.Second + paceSlack); time.Now().Before(free) {
+		t := time.NewTimer(time.Until(free))
 		select {
 		case <-ctx.Done():
+			t.Stop()
+			p.mu.Unlock()
 			return ctx.Err()
 		case <-t.C:
 		}
 	}
+	p.ring[p.pos] = time.Now()
+	p.pos = (p.pos + 1) % len(p.ring)
+	p.mu.Unlock()
 	return p.s.Send(ctx, user, reps)
 }
