@@ -9,8 +9,9 @@ import (
 )
 
 // confidenceMidFlow is the FAQ score above which a text that is not an
-// answer to the flow's question is taken as a legal question.
-const confidenceMidFlow = 0.6
+// answer to the flow's question is taken as a legal question: higher than
+// the FAQ's own threshold, since the text was most likely meant as an answer.
+const confidenceMidFlow = 0.4
 
 // answer replies to free text outside a flow from the FAQ.
 func (e *Engine) answer(c *dialogs.Context, text string) []Reply {
@@ -39,13 +40,13 @@ func (e *Engine) answer(c *dialogs.Context, text string) []Reply {
 	return reps
 }
 
-// confidentAnswer answers text from the FAQ only when it is sure.
-func (e *Engine) confidentAnswer(c *dialogs.Context, text string) []Reply {
+// confidentAnswer answers text from the FAQ only when its score reaches min.
+func (e *Engine) confidentAnswer(c *dialogs.Context, text string, min float64) []Reply {
 	if e.faq == nil || text == "" {
 		return nil
 	}
 	res := e.faq.Answer(text)
-	if res.Topic == nil || res.Score < confidenceMidFlow {
+	if res.Topic == nil || res.Score < min {
 		return nil
 	}
 	return e.topicReply(c, res.Topic)

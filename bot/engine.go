@@ -198,7 +198,7 @@ func (e *Engine) route(c *dialogs.Context, in Inbound) []Reply {
 		if !ok && in.Payload == "" {
 			// Not an answer to the question: maybe a legal question asked
 			// mid-flow. Answer it when the FAQ is sure, then ask again.
-			if ans := e.confidentAnswer(c, in.Text); ans != nil {
+			if ans := e.confidentAnswer(c, in.Text, confidenceMidFlow); ans != nil {
 				return append(note, e.withPrompt(c, ans)...)
 			}
 		}
@@ -251,15 +251,16 @@ func (e *Engine) withPrompt(c *dialogs.Context, reps []Reply) []Reply {
 }
 
 // degraded answers while Redis is down: a legal question the FAQ is sure of
-// needs no state and is answered; anything else gets "please resend".
+// needs no state and is answered; anything else (the user may be answering
+// a flow's question, which cannot be saved now) gets "please resend".
 func (e *Engine) degraded(ctx context.Context, in Inbound) []Reply {
 	text := strings.TrimSpace(in.Text)
 	c := e.newContext(ctx, in.User(), &store.Session{}, in)
 	switch {
 	case faq.IsCrisis(text):
 		return e.localise(c.Lang, e.crisis(c))
-	case in.Payload == "" && text != "" && !strings.HasPrefix(text, "/"):
-		if reps := e.confidentAnswer(c, text); reps != nil {
+	case in.Payload == "" && looksLikeQuestion(text):
+		if reps := e.confidentAnswer(c, text, confidenceMidFlow); reps != nil {
 			return e.localise(c.Lang, reps)
 		}
 	}
@@ -302,4 +303,22 @@ func truncateRunes(s string, n int) string {
 		i++
 	}
 	return s
+}
+
+// questionMarks are words that make a text a question rather than an answer
+// to one ("微粒贷" answers "which lender?"; "微粒贷逾期会坐牢吗" asks).
+var questionMarks = []string{"?", "？", "吗", "么", "呢", "怎", "如何", "会不会", "能不能", "可不可以", "是不是", "有没有", "多久", "几年", "哪",
+	"can ", "how ", "what ", "will ", "is ", "do ", "does ", "should ", "when ", "why "}
+
+func looksLikeQuestion(text string) bool {
+	if text == "" || strings.HasPrefix(text, "/") {
+		return false
+	}
+	t := strings.ToLower(text) + " "
+	for _, m := range questionMarks {
+		if strings.Contains(t, m) {
+			return true
+		}
+	}
+	return false
 }
