@@ -11,52 +11,45 @@ type Result struct {
 var (
 	answerAt  = 0.30 // at or above: answer with the best topic
 	suggestAt = 0.14 // between: "did you mean" with the three closest
-	// minCoverage: the share of the question's weight (by idf) that the
-	// best topic's text contains; below it the question is about
-	// something else, whatever the score.
-	minCoverage = 0.35
 )
 
 // Answer finds the topic that answers question.
 func (kb *KB) Answer(question string) Result {
 	q := kb.idx.tokens(question)
 	ranked := kb.idx.rank(q)
-	if len(ranked) == 0 {
+	if len(ranked) == 0 || ranked[0].score <= 0 {
 		return Result{}
 	}
-	top := ranked[0]
-	conf := confidence(ranked)
+	conf := confidence(kb.idx.domain(q), ranked)
 	res := Result{Score: conf}
 	switch {
-	case top.coverage < minCoverage || conf < suggestAt:
-		return res
 	case conf >= answerAt:
-		res.Topic = kb.idx.topics[top.topic]
-		return res
-	}
-	for _, r := range ranked[:min(3, len(ranked))] {
-		if r.score > 0 {
-			res.Suggestions = append(res.Suggestions, kb.idx.topics[r.topic])
+		res.Topic = kb.idx.topics[ranked[0].topic]
+	case conf >= suggestAt:
+		for _, r := range ranked[:min(3, len(ranked))] {
+			if r.score > 0 {
+				res.Suggestions = append(res.Suggestions, kb.idx.topics[r.topic])
+			}
 		}
 	}
 	return res
 }
 
-// confidence blends how much of the question the best topic explains with
-// how far it stands above the runner-up, into [0,1].
-func confidence(r []scored) float64 {
-	s1 := r[0].score
-	if s1 <= 0 {
+// confidence in [0,1]: how much of the question is in the domain's own
+// words (the titles' and keywords' terms, by idf: a question about the
+// weather has none), times how clearly the best topic stands above the
+// runner-up.
+func confidence(domain float64, r []scored) float64 {
+	d := (domain - 1.5) / 8
+	if d <= 0 {
 		return 0
 	}
-	s2 := 0.0
-	if len(r) > 1 {
-		s2 = r[1].score
+	if d > 1 {
+		d = 1
 	}
-	margin := (s1 - s2) / s1
-	c := s1 * (0.6 + 0.4*margin) * (0.5 + 0.5*r[0].coverage)
-	if c > 1 {
-		c = 1
+	margin := 1.0
+	if len(r) > 1 && r[0].score > 0 {
+		margin = min(1, 2*(r[0].score-r[1].score)/r[0].score)
 	}
-	return c
+	return d * (0.7 + 0.3*margin)
 }

@@ -31,8 +31,10 @@ var crisisPhrases = []string{
 	"不想活", "活不下去", "活着没意思", "活着没有意思", "活着还有什么意思", "没有活下去", "没法活了", "没脸活",
 	"想死", "想去死", "寻死", "求死", "不如死了", "死了算了", "死了一了百了", "一死了之", "了结自己", "结束自己", "结束生命", "结束我的生命",
 	"自杀", "轻生", "自尽", "想跳楼", "去跳楼", "跳楼算了", "跳河", "跳江", "割腕", "上吊", "烧炭", "吃安眠药", "喝农药",
+	"从楼上跳", "跳下去", "不值得活", "活着太累",
 	"kill myself", "killing myself", "suicide", "suicidal", "end it all", "end my life", "ending my life", "want to die", "wanna die",
-	"don't want to live", "dont want to live", "do not want to live", "no reason to live", "better off dead", "take my own life",
+	"don't want to live", "dont want to live", "do not want to live", "no reason to live", "reason for me to live", "not worth living",
+	"better off dead", "take my own life",
 	"hurt myself", "self-harm", "self harm", "can't go on", "cant go on", "can not go on",
 }
 

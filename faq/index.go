@@ -37,10 +37,14 @@ type index struct {
 	avgLen  float64
 	avgTop  float64
 	aliasKs []string
+	// vocab holds the tokens of every topic's title and keywords (Chinese
+	// bigrams and English words, not single characters): the words that
+	// say a question is about this domain at all.
+	vocab map[string]bool
 }
 
 func buildIndex(topics []*Topic) *index {
-	ix := &index{topics: topics, df: map[string]int{}, dfWhole: map[string]int{}}
+	ix := &index{topics: topics, df: map[string]int{}, dfWhole: map[string]int{}, vocab: map[string]bool{}}
 	for k := range aliases {
 		ix.aliasKs = append(ix.aliasKs, k)
 	}
@@ -58,7 +62,14 @@ func buildIndex(topics []*Topic) *index {
 			texts = append(texts, t.Questions[l]...)
 		}
 		kw := strings.Join(append(append([]string{}, t.Keywords[ZhHans]...), t.Keywords[En]...), " ")
-		texts = append(texts, kw)
+		// The keywords count three times: they are the words chosen to tell
+		// this topic from its neighbours.
+		texts = append(texts, kw, kw, kw)
+		for _, tok := range ix.tokens(kw + " " + t.Title[ZhHans] + " " + t.Title[En]) {
+			if !isHanUnigram(tok) && !strings.ContainsAny(tok, functionChars) {
+				ix.vocab[tok] = true
+			}
+		}
 		all := map[string]float64{}
 		var allLen float64
 		for _, s := range texts {
@@ -179,6 +190,8 @@ var stopWords = map[string]bool{
 	"how": true, "if": true, "they": true, "them": true, "their": true, "you": true, "your": true, "we": true, "with": true, "at": true,
 	"about": true, "so": true, "have": true, "has": true, "had": true, "get": true, "got": true, "from": true, "by": true, "any": true,
 	"there": true, "now": true, "just": true, "really": true, "please": true, "he": true, "she": true, "her": true, "his": true,
+	"who": true, "which": true, "where": true, "why": true, "when": true, "than": true, "then": true, "time": true, "tell": true,
+	"like": true, "know": true, "want": true, "need": true, "go": true, "going": true, "yesterday": true, "today": true, "tomorrow": true,
 }
 
 // Characters too common to mean anything alone (they still form bigrams).
@@ -246,4 +259,27 @@ func (ix *index) rank(q []string) []scored {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].score > out[j].score })
 	return out
+}
+
+// functionChars make a bigram a piece of grammar ("怎么", "么样", "不上",
+// "期几"), not a word of the domain.
+const functionChars = "怎么样办几吗呢吧啊哪谁什那这个些了的"
+
+func isHanUnigram(tok string) bool {
+	rs := []rune(tok)
+	return len(rs) == 1 && unicode.Is(unicode.Han, rs[0])
+}
+
+// domain is the weight (idf) of the question's tokens that are words of the
+// domain (see index.vocab).
+func (ix *index) domain(q []string) float64 {
+	var w float64
+	seen := map[string]bool{}
+	for _, t := range q {
+		if ix.vocab[t] && !seen[t] {
+			seen[t] = true
+			w += ix.idf(ix.df, len(ix.docs), t)
+		}
+	}
+	return w
 }
