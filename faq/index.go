@@ -36,7 +36,13 @@ type index struct {
 	dfWhole map[string]int
 	avgLen  float64
 	avgTop  float64
-	aliasKs []string
+	aliases *strings.Replacer
+	// postings: token → the documents holding it, with precomputed BM25
+	// parts, so a question touches only the documents that share a token.
+	post      map[string][]posting
+	postWhole map[string][]posting
+	idfD      map[string]float64
+	idfT      map[string]float64
 	// vocab holds the tokens of every topic's title and keywords (Chinese
 	// bigrams and English words, not single characters): the words that
 	// say a question is about this domain at all.
@@ -45,10 +51,22 @@ type index struct {
 
 func buildIndex(topics []*Topic) *index {
 	ix := &index{topics: topics, df: map[string]int{}, dfWhole: map[string]int{}, vocab: map[string]bool{}}
+	var keys []string
 	for k := range aliases {
-		ix.aliasKs = append(ix.aliasKs, k)
+		keys = append(keys, k)
 	}
-	sort.Slice(ix.aliasKs, func(i, j int) bool { return len(ix.aliasKs[i]) > len(ix.aliasKs[j]) })
+	// Longer keys first: the replacer prefers earlier pairs at a position.
+	sort.Slice(keys, func(i, j int) bool {
+		if len(keys[i]) != len(keys[j]) {
+			return len(keys[i]) > len(keys[j])
+		}
+		return keys[i] < keys[j]
+	})
+	var pairs []string
+	for _, k := range keys {
+		pairs = append(pairs, k, " "+aliases[k]+" ")
+	}
+	ix.aliases = strings.NewReplacer(pairs...)
 	var total, totalTop float64
 	for ti, t := range topics {
 		if t.ID == "crisis-support" {
@@ -101,18 +119,43 @@ func buildIndex(topics []*Topic) *index {
 	if len(topics) > 0 {
 		ix.avgTop = totalTop / float64(len(topics))
 	}
+	ix.post, ix.idfD = postings(ix.docs, ix.df, ix.avgLen)
+	ix.postWhole, ix.idfT = postings(ix.whole, ix.dfWhole, ix.avgTop)
 	return ix
+}
+
+// posting is one document holding a token: its BM25 term factor.
+type posting struct {
+	doc    int
+	factor float64 // tf·(k1+1) / (tf + k1·(1−b+b·len/avg))
+}
+
+func postings(docs []doc, df map[string]int, avg float64) (map[string][]posting, map[string]float64) {
+	post := map[string][]posting{}
+	idf := map[string]float64{}
+	for i, d := range docs {
+		norm := bm25K1 * (1 - bm25B + bm25B*d.len/avg)
+		for tok, tf := range d.tf {
+			post[tok] = append(post[tok], posting{doc: i, factor: tf * (bm25K1 + 1) / (tf + norm)})
+		}
+	}
+	for tok, n := range df {
+		idf[tok] = math.Log(1 + (float64(len(docs))-float64(n)+0.5)/(float64(n)+0.5))
+	}
+	return post, idf
+}
+
+// idfOf is a token's idf, also for a token no document holds.
+func idfOf(idf map[string]float64, n int, tok string) float64 {
+	if v, ok := idf[tok]; ok {
+		return v
+	}
+	return math.Log(1 + (float64(n)+0.5)/0.5)
 }
 
 // normalize folds width, script and case, and rewrites aliases.
 func (ix *index) normalize(s string) string {
-	s = zhtext.Normalize(s)
-	for _, k := range ix.aliasKs {
-		if strings.Contains(s, k) {
-			s = strings.ReplaceAll(s, k, " "+aliases[k]+" ")
-		}
-	}
-	return s
+	return ix.aliases.Replace(zhtext.Normalize(s))
 }
 
 // tokens: CJK unigrams and bigrams, English stemmed words without stop words.
@@ -200,23 +243,6 @@ var stopHan = map[rune]bool{'的': true, '了': true, '吗': true, '呢': true, 
 	'她': true, '们': true, '这': true, '那': true, '就': true, '都': true, '也': true, '还': true, '能': true, '可': true, '以': true,
 	'被': true, '把': true, '给': true, '和': true, '与': true, '对': true, '说': true, '呀': true, '嘛': true, '该': true}
 
-func (ix *index) idf(df map[string]int, n int, tok string) float64 {
-	d := float64(df[tok])
-	return math.Log(1 + (float64(n)-d+0.5)/(d+0.5))
-}
-
-func bm25(d doc, q []string, idf func(string) float64, avg float64) float64 {
-	var s float64
-	for _, tok := range q {
-		tf := d.tf[tok]
-		if tf == 0 {
-			continue
-		}
-		s += idf(tok) * tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*d.len/avg))
-	}
-	return s
-}
-
 // scored is a topic with its score and the share of the question it covers.
 type scored struct {
 	topic    int
@@ -229,33 +255,35 @@ func (ix *index) rank(q []string) []scored {
 	if len(q) == 0 {
 		return nil
 	}
-	idfDoc := func(t string) float64 { return ix.idf(ix.df, len(ix.docs), t) }
-	idfTop := func(t string) float64 { return ix.idf(ix.dfWhole, len(ix.whole), t) }
-	best := make([]float64, len(ix.topics))
-	for _, d := range ix.docs {
-		if s := bm25(d, q, idfDoc, ix.avgLen); s > best[d.topic] {
-			best[d.topic] = s
-		}
-	}
-	// The most a question can score: each of its tokens at full weight.
-	var maxDoc, maxTop float64
+	docScore := make([]float64, len(ix.docs))
+	topScore := make([]float64, len(ix.whole))
+	known := make([]float64, len(ix.whole))
+	var maxDoc, maxTop, all float64
 	for _, t := range q {
-		maxDoc += idfDoc(t) * (bm25K1 + 1)
-		maxTop += idfTop(t) * (bm25K1 + 1)
-	}
-	out := make([]scored, 0, len(ix.topics))
-	for ti := range ix.topics {
-		w := ix.whole[ti]
-		top := bm25(w, q, idfTop, ix.avgTop)
-		s := (1-topicShare)*best[ti]/maxDoc + topicShare*top/maxTop
-		var known, all float64
-		for _, t := range q {
-			all += idfDoc(t)
-			if w.tf[t] > 0 {
-				known += idfDoc(t)
-			}
+		idfD := idfOf(ix.idfD, len(ix.docs), t)
+		idfT := idfOf(ix.idfT, len(ix.whole), t)
+		// The most a question can score: each of its tokens at full weight.
+		maxDoc += idfD * (bm25K1 + 1)
+		maxTop += idfT * (bm25K1 + 1)
+		all += idfD
+		for _, p := range ix.post[t] {
+			docScore[p.doc] += idfD * p.factor
 		}
-		out = append(out, scored{topic: ti, score: s, coverage: known / all})
+		for _, p := range ix.postWhole[t] {
+			topScore[p.doc] += idfT * p.factor
+			known[p.doc] += idfD
+		}
+	}
+	best := make([]float64, len(ix.topics))
+	for i, d := range ix.docs {
+		if docScore[i] > best[d.topic] {
+			best[d.topic] = docScore[i]
+		}
+	}
+	out := make([]scored, len(ix.topics))
+	for ti := range ix.topics {
+		s := (1-topicShare)*best[ti]/maxDoc + topicShare*topScore[ti]/maxTop
+		out[ti] = scored{topic: ti, score: s, coverage: known[ti] / all}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].score > out[j].score })
 	return out
@@ -278,7 +306,7 @@ func (ix *index) domain(q []string) float64 {
 	for _, t := range q {
 		if ix.vocab[t] && !seen[t] {
 			seen[t] = true
-			w += ix.idf(ix.df, len(ix.docs), t)
+			w += idfOf(ix.idfD, len(ix.docs), t)
 		}
 	}
 	return w
