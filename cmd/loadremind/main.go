@@ -56,7 +56,9 @@ func main() {
 	if *n > 0 {
 		schedule(ctx, rdb, svc, run, *n, *perUser, *workers)
 	}
-	burstRun(ctx, svc, run, *burst, *rate, *workers)
+	if *burst > 0 {
+		burstRun(ctx, svc, run, *burst, *rate, *workers)
+	}
 }
 
 func schedule(ctx context.Context, rdb redis.UniversalClient, svc *remind.Service, run string, n, perUser, workers int) {
