@@ -1,9 +1,14 @@
 package main
 
 import (
+	"log/slog"
+
 	"context"
 	"fmt"
 	"io"
+	"loanbot/bot"
+	"loanbot/faq"
+	"loanbot/remind"
 	"os"
 	"time"
 
@@ -76,4 +81,44 @@ func openRedis(ctx context.Context, url string, stderr io.Writer) (redis.Univers
 		return nil, nil, fmt.Errorf("REDIS_URL: Redis does not answer: %w", err)
 	}
 	return rdb, func() { rdb.Close() }, nil
+}
+
+// app is what every long-running command builds from the configuration.
+type app struct {
+	cfg       config
+	rdb       redis.UniversalClient
+	store     *store.Store
+	reminders *remind.Service
+	engine    *bot.Engine
+	close     func()
+}
+
+// newApp reads the configuration, connects to Redis (or starts the embedded
+// one), loads the FAQ and builds the engine with opts added.
+func newApp(ctx context.Context, stderr io.Writer, log *slog.Logger, hook redis.Hook, opts ...bot.Option) (*app, error) {
+	cfg, err := loadConfig()
+	if err != nil {
+		return nil, err
+	}
+	rdb, closeRedis, err := openRedis(ctx, cfg.RedisURL, stderr)
+	if err != nil {
+		return nil, err
+	}
+	if hook != nil {
+		rdb.AddHook(hook)
+	}
+	kb, err := faq.Load()
+	if err != nil {
+		closeRedis()
+		return nil, err
+	}
+	st := newStore(rdb, cfg)
+	reminders := remind.NewService(st, cfg.TZ.String())
+	opts = append([]bot.Option{bot.WithLogger(log, cfg.Sealer.LogKey()), bot.WithReminders(reminders)}, opts...)
+	eng, err := bot.New(st, kb, opts...)
+	if err != nil {
+		closeRedis()
+		return nil, err
+	}
+	return &app{cfg: cfg, rdb: rdb, store: st, reminders: reminders, engine: eng, close: closeRedis}, nil
 }

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"loanbot/bot"
-	"loanbot/faq"
 	"loanbot/remind"
 )
 
@@ -29,29 +28,14 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
 	}
-	cfg, err := loadConfig()
-	if err != nil {
-		return err
-	}
-	rdb, closeRedis, err := openRedis(ctx, cfg.RedisURL, stderr)
-	if err != nil {
-		return err
-	}
-	defer closeRedis()
 	m := newMetrics()
-	rdb.AddHook(redisHook{m})
-	st := newStore(rdb, cfg)
-	kb, err := faq.Load()
-	if err != nil {
-		return err
-	}
 	log := jsonLogger(stderr)
-	reminders := remind.NewService(st, cfg.TZ.String())
-	eng, err := bot.New(st, kb, bot.WithLogger(log, cfg.Sealer.LogKey()), bot.WithReminders(reminders),
-		bot.WithRateLimit(messagesPerMinute), bot.WithObserver(m))
+	a, err := newApp(ctx, stderr, log, redisHook{m}, bot.WithRateLimit(messagesPerMinute), bot.WithObserver(m))
 	if err != nil {
 		return err
 	}
+	defer a.close()
+	cfg, st, reminders, eng := a.cfg, a.store, a.reminders, a.engine
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
