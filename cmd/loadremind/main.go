@@ -48,25 +48,30 @@ func main() {
 	}
 	ctx := context.Background()
 	run := fmt.Sprintf("load%d", time.Now().Unix())
+	// Users look like Telegram's (tg:<10 digits>): key and member lengths, and
+	// so memory, are those of production. The prefix digits are this run's.
+	idBase := 9_000_000_000 + (time.Now().Unix()%900)*1_000_000
+	lv, _ := rdb.ConfigGet(ctx, "hash-max-listpack-value").Result()
+	fmt.Printf("redis hash-max-listpack-value=%s (docker-compose.yml sets 512; Redis' default 64 stores a user's reminders as a hash table)\n", lv["hash-max-listpack-value"])
 	st := store.New(rdb).WithNamespace(run)
 	svc := remind.NewService(st, "Asia/Shanghai")
-	defer cleanup(ctx, rdb, run)
+	defer cleanup(ctx, rdb, run, idBase)
 
 	// 1. A million reminders, due in the future (-n 0: burst only).
 	if *n > 0 {
-		schedule(ctx, rdb, svc, run, *n, *perUser, *workers)
+		schedule(ctx, rdb, svc, idBase, *n, *perUser, *workers)
 	}
 	if *burst > 0 {
 		burstRun(ctx, svc, run, *burst, *rate, *workers)
 	}
 }
 
-func schedule(ctx context.Context, rdb redis.UniversalClient, svc *remind.Service, run string, n, perUser, workers int) {
+func schedule(ctx context.Context, rdb redis.UniversalClient, svc *remind.Service, idBase int64, n, perUser, workers int) {
 	before := usedMemory(ctx, rdb)
 	start := time.Now()
 	now := time.Now()
 	parallel(n/perUser, workers, func(u int) {
-		user := fmt.Sprintf("cli:%s-u%d", run, u)
+		user := fmt.Sprintf("tg:%d", idBase+int64(u))
 		for k := 0; k < perUser; k++ {
 			r := &remind.Reminder{Lender: "weilidai", AmountFen: int64(100000 + u%5000*100),
 				Schedule: remind.Schedule{Monthly: true, Day: 1 + (u+k)%28, Offsets: []int{0, 1}, Hour: 9, TZ: "Asia/Shanghai"}}
@@ -217,8 +222,8 @@ func usedMemory(ctx context.Context, rdb redis.UniversalClient) int64 {
 }
 
 // cleanup deletes every key the run wrote.
-func cleanup(ctx context.Context, rdb redis.UniversalClient, run string) {
-	for _, pattern := range []string{"lb:{cli:" + run + "-*", "lb:" + run + ":*"} {
+func cleanup(ctx context.Context, rdb redis.UniversalClient, run string, idBase int64) {
+	for _, pattern := range []string{"lb:{cli:" + run + "-*", "lb:" + run + ":*", fmt.Sprintf("lb:{tg:%d*", idBase/1_000_000)} {
 		iter := rdb.Scan(ctx, 0, pattern, 5000).Iterator()
 		var keys []string
 		for iter.Next(ctx) {
