@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"os/exec"
@@ -78,9 +79,12 @@ func (s *Server) Start() {
 	if err := s.cmd.Start(); err != nil {
 		s.t.Fatal(err)
 	}
-	for i := 0; i < 100; i++ {
-		if c, err := net.Dial("tcp", s.addr); err == nil {
-			c.Close()
+	// Ready means PING answers PONG: a restarted server accepts connections
+	// while it is still loading its AOF ("LOADING").
+	c := redis.NewClient(&redis.Options{Addr: s.addr, MaxRetries: -1})
+	defer c.Close()
+	for i := 0; i < 250; i++ {
+		if c.Ping(context.Background()).Err() == nil {
 			return
 		}
 		time.Sleep(20 * time.Millisecond)
