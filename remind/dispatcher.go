@@ -191,11 +191,9 @@ func (d *Dispatcher) deliverUser(ctx context.Context, now time.Time, user string
 	channel, id, _ := strings.Cut(user, ":")
 	sender := d.senders[channel]
 	if sender == nil {
-		// No sender for this channel in this process (e.g. a terminal chat
-		// that has ended): give the claim back for a process that has one.
-		for _, it := range items {
-			d.svc.st.Schedule(ctx, user, it.r.ID, it.n.At)
-		}
+		// No sender for this channel in this process (a terminal chat that
+		// has ended, a channel another replica serves): leave the claim to
+		// lapse, so a process that has one takes it after the lease.
 		return 0, nil
 	}
 	lang := d.language(ctx, user)
