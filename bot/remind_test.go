@@ -100,3 +100,30 @@ func TestRemindFromPlanIsPrefilled(t *testing.T) {
 	}
 	transcript(t, e, u, []step{{"back", "每期要还多少"}, {"back", "哪笔欠款"}})
 }
+
+func TestForgetRemovesPlansLogsRemindersAndDueEntries(t *testing.T) {
+	st := storetest.Store(t)
+	e := newEngine(t, st)
+	u := storetest.User("forget-all")
+	for _, s := range []string{"/prep", "微粒贷", "3万5", "两个月", "8000", "5000", "skip", "失业", "分期", "确认",
+		"/log", "刚刚", "微粒贷", "A1", "分期", "同意", "skip", "skip",
+		"/remind", "微粒贷", "2100", "每月15号", "当天", "09:00", "确认"} {
+		chat(t, e, u, s)
+	}
+	ctx := context.Background()
+	user := "test:" + u
+	rs, _ := remind.NewService(st, "Asia/Shanghai").List(ctx, user)
+	if len(rs) != 1 {
+		t.Fatalf("setup: %d reminders", len(rs))
+	}
+	transcript(t, e, u, []step{{"/forget", "确定要删除"}, {"确认", "已删除"}})
+	if n, _ := st.UserKeyCount(ctx, user); n != 0 {
+		t.Errorf("%d keys of the user left", n)
+	}
+	due, _ := st.ClaimDue(ctx, store.DueShard(user), rs[0].Next.At.Add(time.Hour), time.Second, 100)
+	for _, d := range due {
+		if d.User == user {
+			t.Errorf("the due set still holds %s", d.ID)
+		}
+	}
+}
