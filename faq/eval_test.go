@@ -3,14 +3,28 @@ package faq
 import (
 	"bufio"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
 
 type evalCase struct{ want, q string }
 
+// readEval reads every testdata/eval*.tsv.
 func readEval(t testing.TB) []evalCase {
-	f, err := os.Open("testdata/eval.tsv")
+	files, _ := filepath.Glob("testdata/eval*.tsv")
+	if len(files) == 0 {
+		t.Fatal("no testdata/eval*.tsv")
+	}
+	var out []evalCase
+	for _, name := range files {
+		out = append(out, readEvalFile(t, name)...)
+	}
+	return out
+}
+
+func readEvalFile(t testing.TB, name string) []evalCase {
+	f, err := os.Open(name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,14 +38,14 @@ func readEval(t testing.TB) []evalCase {
 		}
 		want, q, ok := strings.Cut(line, "\t")
 		if !ok {
-			t.Fatalf("eval.tsv: no tab in %q", line)
+			t.Fatalf("%s: no tab in %q", name, line)
 		}
 		out = append(out, evalCase{strings.TrimSpace(want), strings.TrimSpace(q)})
 	}
 	return out
 }
 
-// TestEvaluationSet: the questions of testdata/eval.tsv were written apart
+// TestEvaluationSet: the questions of testdata/eval*.tsv were written apart
 // from the topics' phrasings; top-1 accuracy in scope must reach 95 %,
 // out-of-scope rejection 90 %, and the crisis check must catch every crisis
 // line and no other.
