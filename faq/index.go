@@ -291,7 +291,7 @@ func (ix *index) rank(q []string) []scored {
 
 // functionChars make a bigram a piece of grammar ("怎么", "么样", "不上",
 // "期几"), not a word of the domain.
-const functionChars = "怎么样办几吗呢吧啊哪谁什那这个些了的"
+const functionChars = "怎么样办几吗呢吧啊哪谁什那这个些了的会"
 
 func isHanUnigram(tok string) bool {
 	rs := []rune(tok)

@@ -20,6 +20,8 @@ type askResult struct {
 	Score  float64 `json:"score"`
 	Lang   string  `json:"lang"`
 	Answer string  `json:"answer"`
+	// suggestions are the titles of the closest topics when unsure (text mode).
+	suggestions []string
 }
 
 func runAsk(args []string, stdin io.Reader, stdout io.Writer) error {
@@ -46,8 +48,14 @@ func runAsk(args []string, stdin io.Reader, stdout io.Writer) error {
 				return err
 			}
 			w.Write(append(b, '\n'))
+		} else if r.Topic == "" && len(r.suggestions) > 0 {
+			fmt.Fprintln(w, localise(r.Lang, i18n.T(r.Lang, "faq.unsure")))
+			for _, t := range r.suggestions {
+				fmt.Fprintf(w, "· %s\n", localise(r.Lang, t))
+			}
+			fmt.Fprintln(w)
 		} else if r.Topic == "" {
-			fmt.Fprintln(w, i18n.T(r.Lang, "faq.out_of_scope"))
+			fmt.Fprintln(w, localise(r.Lang, i18n.T(r.Lang, "faq.out_of_scope")))
 			fmt.Fprintln(w)
 		} else {
 			fmt.Fprintf(w, "%s\n\n", r.Answer)
@@ -79,10 +87,17 @@ func ask(kb *faq.KB, q, lang string) askResult {
 	out := askResult{Score: res.Score, Lang: lang}
 	if res.Topic != nil {
 		out.Topic = res.Topic.ID
-		out.Answer = res.Topic.Text(lang)
-		if lang == i18n.ZhHant {
-			out.Answer = zhtext.ToTraditional(out.Answer)
-		}
+		out.Answer = localise(lang, res.Topic.Text(lang))
+	}
+	for _, t := range res.Suggestions {
+		out.suggestions = append(out.suggestions, t.TitleIn(lang))
 	}
 	return out
+}
+
+func localise(lang, s string) string {
+	if lang == i18n.ZhHant {
+		return zhtext.ToTraditional(s)
+	}
+	return s
 }
