@@ -429,7 +429,7 @@ func (r *Registry) prompt(c *Context, f *Flow, note string) msg.Reply {
 	navRow = append(navRow, msg.Button{Label: c.T("nav.cancel"), Payload: NavCancel})
 	rows = append(rows, navRow)
 	c.Numeric = st.Numeric
-	return msg.Reply{Text: text, Buttons: rows}
+	return msg.Reply{Text: text, Buttons: rows, NumberIsAnswer: st.Numeric}
 }
 
 func (st *Step) choices(c *Context) []Choice {

@@ -26,6 +26,10 @@ type Reply struct {
 	Buttons  [][]Button  `json:"buttons,omitempty"`
 	Image    *Attachment `json:"image,omitempty"`
 	Document *Attachment `json:"document,omitempty"`
+	// NumberIsAnswer: the question asks for a number (an amount, days), so
+	// a typed number is the answer, not a button's index. Text channels
+	// then show the buttons without numbers.
+	NumberIsAnswer bool `json:"numberIsAnswer,omitempty"`
 }
 
 // Row makes a button row.

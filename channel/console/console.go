@@ -101,8 +101,16 @@ func (c *Console) flush() {
 }
 
 // Render prints replies: each text, its attachments as file paths, then the
-// buttons numbered in reading order across the replies, a row a line.
+// buttons numbered in reading order across the replies, a row a line. When
+// the question asks for a number, the buttons are shown without numbers
+// (typing "1" then means 1, not the first button).
 func Render(w io.Writer, reps []bot.Reply, filesDir string) {
+	numbered := true
+	for _, r := range reps {
+		if r.NumberIsAnswer {
+			numbered = false
+		}
+	}
 	n := 0
 	for _, r := range reps {
 		fmt.Fprintln(w, strings.TrimRight(r.Text, "\n"))
@@ -118,7 +126,11 @@ func Render(w io.Writer, reps []bot.Reply, filesDir string) {
 			parts := make([]string, len(row))
 			for i, b := range row {
 				n++
-				parts[i] = fmt.Sprintf("[%d] %s", n, b.Label)
+				if numbered {
+					parts[i] = fmt.Sprintf("[%d] %s", n, b.Label)
+				} else {
+					parts[i] = "[" + b.Label + "]"
+				}
 			}
 			fmt.Fprintln(w, strings.Join(parts, "  "))
 		}
