@@ -2,6 +2,7 @@ package main
 
 import (
 	"log/slog"
+	"net/url"
 
 	"context"
 	"fmt"
@@ -23,6 +24,8 @@ type config struct {
 	ListenAddr string
 	TZ         *time.Location
 	Sealer     *store.Sealer // nil when LOANBOT_DATA_KEY is unset
+
+	TelegramToken, TelegramAPIURL, TelegramWebhookURL, TelegramWebhookSecret string
 }
 
 // loadConfig reads the environment and names the variable that is wrong.
@@ -34,6 +37,14 @@ func loadConfig() (config, error) {
 		return c, fmt.Errorf("LOANBOT_TZ=%q is not a time zone name (e.g. Asia/Shanghai): %w", tz, err)
 	}
 	c.TZ = loc
+	c.TelegramToken, c.TelegramAPIURL = os.Getenv("TELEGRAM_BOT_TOKEN"), os.Getenv("TELEGRAM_API_URL")
+	c.TelegramWebhookURL, c.TelegramWebhookSecret = os.Getenv("TELEGRAM_WEBHOOK_URL"), os.Getenv("TELEGRAM_WEBHOOK_SECRET")
+	if c.TelegramWebhookURL != "" {
+		u, err := url.Parse(c.TelegramWebhookURL)
+		if err != nil || u.Scheme != "https" || u.Path == "" {
+			return c, fmt.Errorf("TELEGRAM_WEBHOOK_URL=%q: want an https:// URL with a path, e.g. https://bot.example.org/telegram", c.TelegramWebhookURL)
+		}
+	}
 	if spec := os.Getenv("LOANBOT_DATA_KEY"); spec != "" {
 		if c.Sealer, err = store.ParseDataKey(spec); err != nil {
 			return c, err

@@ -35,7 +35,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer a.close()
-	cfg, st, reminders, eng := a.cfg, a.store, a.reminders, a.engine
+	cfg, st, reminders := a.cfg, a.store, a.reminders
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
@@ -54,7 +54,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	var workers sync.WaitGroup
 	wctx, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWorkers()
-	if err := mountChannels(ctx, wctx, &workers, mux, senders, eng, st, reminders, stderr); err != nil {
+	if err := mountChannels(ctx, wctx, &workers, mux, senders, a, stderr); err != nil {
 		return err
 	}
 

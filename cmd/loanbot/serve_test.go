@@ -1,0 +1,75 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestServeAnswersTelegramByPolling runs `loanbot serve` with a token and a
+// fake Bot API: the welcome goes out for /start, and SIGTERM (ctx) stops it.
+func TestServeAnswersTelegramByPolling(t *testing.T) {
+	var mu sync.Mutex
+	var sent []string
+	served := false
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		method := r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:]
+		mu.Lock()
+		defer mu.Unlock()
+		switch method {
+		case "getUpdates":
+			if !served {
+				served = true
+				w.Write([]byte(`{"ok":true,"result":[{"update_id":7,"message":{"message_id":1,"date":1,"text":"/start",` +
+					`"from":{"id":99,"is_bot":false,"first_name":"u","language_code":"en"},"chat":{"id":99,"type":"private"}}}]}`))
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+			w.Write([]byte(`{"ok":true,"result":[]}`))
+		case "sendMessage":
+			r.ParseMultipartForm(1 << 20)
+			sent = append(sent, r.FormValue("chat_id")+": "+r.FormValue("text"))
+			w.Write([]byte(`{"ok":true,"result":{"message_id":2,"date":1,"chat":{"id":99,"type":"private"}}}`))
+		default:
+			w.Write([]byte(`{"ok":true,"result":true}`))
+		}
+	}))
+	defer api.Close()
+	t.Setenv("REDIS_URL", "")
+	t.Setenv("LISTEN_ADDR", "127.0.0.1:0")
+	t.Setenv("TELEGRAM_BOT_TOKEN", "123:TEST")
+	t.Setenv("TELEGRAM_API_URL", api.URL)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int)
+	var errOut bytes.Buffer
+	go func() { done <- run(ctx, []string{"serve"}, strings.NewReader(""), &bytes.Buffer{}, &errOut) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		mu.Lock()
+		n := len(sent)
+		mu.Unlock()
+		if n > 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("serve exited %d: %s", code, errOut.String())
+		}
+	case <-time.After(11 * time.Second):
+		t.Fatal("serve did not stop within 10 s of SIGTERM")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(sent) == 0 || !strings.HasPrefix(sent[0], "99: ") || !strings.Contains(sent[0], "loanbot") {
+		t.Errorf("sent %q; stderr %s", sent, errOut.String())
+	}
+}
