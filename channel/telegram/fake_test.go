@@ -35,7 +35,7 @@ type sent struct {
 	at     time.Time
 }
 
-func newFakeAPI(t *testing.T) *fakeAPI {
+func newFakeAPI(t testing.TB) *fakeAPI {
 	f := &fakeAPI{calls: map[string]int{}}
 	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.Close)
@@ -47,7 +47,9 @@ func newFakeAPI(t *testing.T) *fakeAPI {
 func fields(r *http.Request) map[string]string {
 	out := map[string]string{}
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
-		r.ParseMultipartForm(10 << 20)
+		if r.ParseMultipartForm(10<<20) != nil || r.MultipartForm == nil {
+			return out
+		}
 		for k, v := range r.MultipartForm.Value {
 			out[k] = v[0]
 		}
@@ -104,6 +106,10 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.mu.Unlock()
+	if method == "getMe" {
+		writeOK(w, map[string]any{"id": 123, "is_bot": true, "first_name": "loanbot", "username": "loanbot_test_bot"})
+		return
+	}
 	writeOK(w, true)
 }
 

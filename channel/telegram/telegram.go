@@ -49,6 +49,7 @@ type Adapter struct {
 	secret     string
 	log        *slog.Logger
 	limit      *limiter
+	username   string // the bot's @username, for mentions and deep links
 }
 
 // Option configures an Adapter.
@@ -101,6 +102,11 @@ var allowedUpdates = []string{"message", "callback_query"}
 // Start registers the commands and the webhook (or removes it, in polling
 // mode: Telegram refuses getUpdates while a webhook is set).
 func (a *Adapter) Start(ctx context.Context) error {
+	me, err := a.api.GetMe(ctx)
+	if err != nil {
+		return fmt.Errorf("telegram getMe (is TELEGRAM_BOT_TOKEN right?): %w", err)
+	}
+	a.username = me.Username
 	for _, c := range []struct {
 		lang string
 		cmds []models.BotCommand
@@ -204,9 +210,16 @@ func (a *Adapter) handleBatch(ctx context.Context, ups []*models.Update) {
 // dispatch enqueues one update and returns the function that waits for its
 // replies and sends them.
 func (a *Adapter) dispatch(ctx context.Context, u *models.Update) func() {
-	in, chatID, cb, ok := inbound(u)
+	in, chatID, cb, ok := a.inbound(u)
 	if !ok {
 		return func() {}
+	}
+	if link := a.privateOnly(u, in); link != "" {
+		// Debts and income are not discussed in a group: hand over to a
+		// private chat that opens on the same command.
+		return func() {
+			a.send(ctx, chatID, []bot.Reply{{Text: privateText + "\n" + link}})
+		}
 	}
 	res := a.eng.Enqueue(ctx, in)
 	return func() {
@@ -228,17 +241,23 @@ func (a *Adapter) dispatch(ctx context.Context, u *models.Update) func() {
 }
 
 // inbound maps an update to the engine's message; ok is false for updates
-// the bot does not answer.
-func inbound(u *models.Update) (in bot.Inbound, chatID int64, cb *models.CallbackQuery, ok bool) {
+// the bot does not answer. In groups the bot answers only commands and
+// messages that mention it.
+func (a *Adapter) inbound(u *models.Update) (in bot.Inbound, chatID int64, cb *models.CallbackQuery, ok bool) {
 	mid := "u" + strconv.FormatInt(u.ID, 10)
 	switch {
 	case u.Message != nil && u.Message.From != nil:
 		m := u.Message
-		if m.Chat.Type != models.ChatTypePrivate && !strings.HasPrefix(m.Text, "/") {
-			return in, 0, nil, false // groups: commands only
+		text := m.Text
+		if m.Chat.Type != models.ChatTypePrivate {
+			mention := a.username != "" && strings.Contains(text, "@"+a.username)
+			if !strings.HasPrefix(text, "/") && !mention {
+				return in, 0, nil, false
+			}
+			text = strings.TrimSpace(strings.ReplaceAll(text, "@"+a.username, ""))
 		}
 		return bot.Inbound{Channel: "tg", UserID: strconv.FormatInt(m.From.ID, 10), ChatID: strconv.FormatInt(m.Chat.ID, 10),
-			Text: m.Text, LangHint: m.From.LanguageCode, MessageID: mid}, m.Chat.ID, nil, true
+			Text: text, LangHint: m.From.LanguageCode, MessageID: mid}, m.Chat.ID, nil, true
 	case u.CallbackQuery != nil:
 		q := u.CallbackQuery
 		var chat int64 = q.From.ID
@@ -287,4 +306,24 @@ func (a *Adapter) WebhookHandler() http.Handler {
 		a.dispatch(context.WithoutCancel(r.Context()), &u)()
 		w.WriteHeader(http.StatusOK)
 	})
+}
+
+// privateText tells a group member why the bot answers elsewhere.
+const privateText = "这件事涉及你的欠款和收入，我们私聊吧 / Let's talk about your debts in private:"
+
+// personal are the commands that ask about a person's money.
+var personal = map[string]string{"/prep": "prep", "/plan": "plan", "/log": "log", "/logs": "logs", "/remind": "remind", "/reminders": "reminders", "/forget": "forget"}
+
+// privateOnly returns a deep link to a private chat when a group message
+// asks for something personal, else "".
+func (a *Adapter) privateOnly(u *models.Update, in bot.Inbound) string {
+	if u.Message == nil || u.Message.Chat.Type == models.ChatTypePrivate || a.username == "" {
+		return ""
+	}
+	cmd, _, _ := strings.Cut(in.Text, " ")
+	cmd, _, _ = strings.Cut(cmd, "@")
+	if start, ok := personal[strings.ToLower(cmd)]; ok {
+		return "https://t.me/" + a.username + "?start=" + start
+	}
+	return ""
 }

@@ -18,7 +18,7 @@ import (
 	"loanbot/store/storetest"
 )
 
-func newAdapter(t *testing.T, f *fakeAPI, opts ...Option) *Adapter {
+func newAdapter(t testing.TB, f *fakeAPI, opts ...Option) *Adapter {
 	t.Helper()
 	kb, err := faq.Load()
 	if err != nil {
@@ -189,4 +189,49 @@ func TestSplitAtParagraphs(t *testing.T) {
 			t.Errorf("part of %d characters", len(part))
 		}
 	}
+}
+
+func TestGroupsGetCommandsAndMentionsOnlyAndPersonalMovesToPrivate(t *testing.T) {
+	f := newFakeAPI(t)
+	a := newAdapter(t, f)
+	if err := a.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	group := func(text string, id int64) *models.Update {
+		return &models.Update{ID: id, Message: &models.Message{ID: 1, Text: text, From: &models.User{ID: 77},
+			Chat: models.Chat{ID: -100, Type: models.ChatTypeSupergroup}}}
+	}
+	a.handleBatch(context.Background(), []*models.Update{group("大家好，今天天气不错", 1)})
+	if f.sentCount() != 0 {
+		t.Fatal("answered group chatter")
+	}
+	a.handleBatch(context.Background(), []*models.Update{group("/prep@loanbot_test_bot", 2)})
+	if got := f.last().text; !strings.Contains(got, "https://t.me/loanbot_test_bot?start=prep") || f.last().chat != "-100" {
+		t.Errorf("personal command in a group: %+v", f.last())
+	}
+	a.handleBatch(context.Background(), []*models.Update{group("@loanbot_test_bot 逾期会坐牢吗", 3)})
+	if got := f.last().text; !strings.Contains(got, "法律依据") {
+		t.Errorf("a mention with a question: %s", got)
+	}
+}
+
+// FuzzWebhook: whatever arrives at the webhook with the right secret, the
+// handler answers without panicking.
+//
+//	go test ./channel/telegram -run '^$' -fuzz FuzzWebhook -fuzztime 1m
+func FuzzWebhook(f *testing.F) {
+	for _, s := range []string{`{"update_id":1,"message":{"message_id":1,"date":1,"text":"/start","from":{"id":1},"chat":{"id":1,"type":"private"}}}`,
+		`{"update_id":2,"callback_query":{"id":"x","data":"c:weilidai","from":{"id":1},"message":{"message_id":3,"date":1,"chat":{"id":1,"type":"private"}}}}`,
+		`{"update_id":3,"callback_query":{"id":"x","data":"c:weilidai","from":{"id":1},"message":{"message_id":3,"date":0,"chat":{"id":1,"type":"private"}}}}`,
+		`{"update_id":4,"message":{"text":"hi"}}`, `{}`, `[]`, `null`, `{"update_id":"x"}`} {
+		f.Add(s)
+	}
+	api := newFakeAPI(f)
+	a := newAdapter(f, api, WithWebhook("https://example.invalid/tg", secret))
+	h := a.WebhookHandler()
+	f.Fuzz(func(t *testing.T, body string) {
+		r := httptest.NewRequest(http.MethodPost, "/tg", strings.NewReader(body))
+		r.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
+		h.ServeHTTP(httptest.NewRecorder(), r)
+	})
 }

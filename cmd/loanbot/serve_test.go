@@ -31,6 +31,8 @@ func TestServeAnswersTelegramByPolling(t *testing.T) {
 			}
 			time.Sleep(20 * time.Millisecond)
 			w.Write([]byte(`{"ok":true,"result":[]}`))
+		case "getMe":
+			w.Write([]byte(`{"ok":true,"result":{"id":123,"is_bot":true,"first_name":"loanbot","username":"loanbot_test_bot"}}`))
 		case "sendMessage":
 			r.ParseMultipartForm(1 << 20)
 			sent = append(sent, r.FormValue("chat_id")+": "+r.FormValue("text"))
