@@ -159,6 +159,9 @@ func newLimiter() *limiter {
 }
 
 func (l *limiter) wait(ctx context.Context, chat int64) {
+	if l.global == 0 && l.perChat == 0 {
+		return
+	}
 	l.mu.Lock()
 	now := time.Now()
 	at := now

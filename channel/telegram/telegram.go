@@ -65,6 +65,19 @@ func WithWebhook(url, secret string) Option {
 	return func(a *Adapter) { a.webhookURL, a.secret = url, secret }
 }
 
+// WithLimits sets the outbound limits: messages a second for the whole bot
+// and the gap between two messages to one chat (Telegram's: 30 and 1 s,
+// the default). 0 turns a limit off (load tests against a fake API).
+func WithLimits(perSecond int, perChat time.Duration) Option {
+	return func(a *Adapter) {
+		a.limit.global = 0
+		if perSecond > 0 {
+			a.limit.global = time.Second / time.Duration(perSecond)
+		}
+		a.limit.perChat = perChat
+	}
+}
+
 // WithLogger sets the logger.
 func WithLogger(l *slog.Logger) Option { return func(a *Adapter) { a.log = l } }
 
