@@ -58,11 +58,15 @@ func fields(r *http.Request) map[string]string {
 		}
 		return out
 	}
-	var m map[string]any
+	var m map[string]json.RawMessage
 	json.NewDecoder(r.Body).Decode(&m)
 	for k, v := range m {
-		b, _ := json.Marshal(v)
-		out[k] = strings.Trim(string(b), `"`)
+		var str string
+		if json.Unmarshal(v, &str) == nil {
+			out[k] = str
+		} else {
+			out[k] = string(v)
+		}
 	}
 	return out
 }

@@ -63,7 +63,7 @@ func (a *Adapter) send(ctx context.Context, chatID int64, reps []bot.Reply) erro
 					params.ReplyMarkup = kb
 				}
 			}
-			if err := a.call(ctx, chatID, func() error { _, err := a.api.SendMessage(ctx, params); return err }); err != nil {
+			if err := a.call(ctx, chatID, func() error { return a.postJSON(ctx, "sendMessage", params, nil) }); err != nil {
 				return err
 			}
 		}

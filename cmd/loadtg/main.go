@@ -25,6 +25,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -51,7 +52,16 @@ func main() {
 	mode := flag.String("mode", "answer", "answer | reply (see the package doc)")
 	dur := flag.Duration("duration", 20*time.Second, "how long to run (bounded)")
 	url := flag.String("redis", "redis://127.0.0.1:6379/0", "Redis (loopback)")
+	prof := flag.String("cpuprofile", "", "write a CPU profile to this file")
 	flag.Parse()
+	if *prof != "" {
+		f, err := os.Create(*prof)
+		if err != nil {
+			log.Fatal(err)
+		}
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
 	if *dur > 5*time.Minute {
 		log.Fatal("loadtg: -duration is capped at 5m")
 	}
@@ -74,12 +84,16 @@ func main() {
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		method := r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:]
 		if method == "sendMessage" {
-			r.ParseMultipartForm(1 << 20)
+			var m struct {
+				ChatID json.Number `json:"chat_id"`
+				Text   string      `json:"text"`
+			}
+			json.NewDecoder(r.Body).Decode(&m)
 			mu.Lock()
-			ch := inbox[r.FormValue("chat_id")]
+			ch := inbox[m.ChatID.String()]
 			mu.Unlock()
 			if ch != nil {
-				ch <- r.FormValue("text")
+				ch <- m.Text
 			}
 			w.Write([]byte(`{"ok":true,"result":{"message_id":1,"date":1,"chat":{"id":1,"type":"private"}}}`))
 			return
@@ -173,5 +187,6 @@ func main() {
 	for iter.Next(context.Background()) {
 		rdb.Unlink(context.Background(), iter.Val())
 	}
+	pprof.StopCPUProfile()
 	os.Exit(0)
 }

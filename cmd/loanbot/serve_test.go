@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -34,8 +35,12 @@ func TestServeAnswersTelegramByPolling(t *testing.T) {
 		case "getMe":
 			w.Write([]byte(`{"ok":true,"result":{"id":123,"is_bot":true,"first_name":"loanbot","username":"loanbot_test_bot"}}`))
 		case "sendMessage":
-			r.ParseMultipartForm(1 << 20)
-			sent = append(sent, r.FormValue("chat_id")+": "+r.FormValue("text"))
+			var m struct {
+				ChatID json.Number `json:"chat_id"`
+				Text   string      `json:"text"`
+			}
+			json.NewDecoder(r.Body).Decode(&m)
+			sent = append(sent, m.ChatID.String()+": "+m.Text)
 			w.Write([]byte(`{"ok":true,"result":{"message_id":2,"date":1,"chat":{"id":99,"type":"private"}}}`))
 		default:
 			w.Write([]byte(`{"ok":true,"result":true}`))
