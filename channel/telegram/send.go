@@ -144,18 +144,19 @@ func split(text string, max int) []string {
 	return out
 }
 
-// limiter keeps Telegram's outbound limits: 30 messages a second in all and
-// one a second per chat.
+// limiter keeps Telegram's outbound limits: 30 messages a second in all,
+// one a second per chat, and 20 a minute per group (chat ids below 0).
 type limiter struct {
 	global   time.Duration // between two messages of the bot
 	perChat  time.Duration // between two messages to one chat
+	perGroup time.Duration // between two messages to one group
 	mu       sync.Mutex
 	next     time.Time           // when the next message may go, bot-wide
 	nextChat map[int64]time.Time // per chat
 }
 
 func newLimiter() *limiter {
-	return &limiter{global: time.Second / 30, perChat: time.Second, nextChat: map[int64]time.Time{}}
+	return &limiter{global: time.Second / 30, perChat: time.Second, perGroup: time.Minute / 20, nextChat: map[int64]time.Time{}}
 }
 
 func (l *limiter) wait(ctx context.Context, chat int64) {
@@ -172,7 +173,11 @@ func (l *limiter) wait(ctx context.Context, chat int64) {
 		at = c
 	}
 	l.next = at.Add(l.global)
-	l.nextChat[chat] = at.Add(l.perChat)
+	gap := l.perChat
+	if chat < 0 && l.perGroup > gap {
+		gap = l.perGroup
+	}
+	l.nextChat[chat] = at.Add(gap)
 	if len(l.nextChat) > 10000 { // forget chats that are long idle
 		for id, t := range l.nextChat {
 			if t.Before(now) {

@@ -74,7 +74,7 @@ func WithLimits(perSecond int, perChat time.Duration) Option {
 		if perSecond > 0 {
 			a.limit.global = time.Second / time.Duration(perSecond)
 		}
-		a.limit.perChat = perChat
+		a.limit.perChat, a.limit.perGroup = perChat, perChat
 	}
 }
 

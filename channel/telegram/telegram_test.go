@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -234,4 +235,49 @@ func FuzzWebhook(f *testing.F) {
 		r.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
 		h.ServeHTTP(httptest.NewRecorder(), r)
 	})
+}
+
+func TestLimiterSpacesChatsAndGroups(t *testing.T) {
+	l := newLimiter()
+	l.global = 0
+	l.perChat, l.perGroup = 50*time.Millisecond, 200*time.Millisecond
+	ctx := context.Background()
+	l.wait(ctx, 5)
+	start := time.Now()
+	l.wait(ctx, 5)
+	if d := time.Since(start); d < 40*time.Millisecond {
+		t.Errorf("two messages to one chat %v apart", d)
+	}
+	l.wait(ctx, -100)
+	start = time.Now()
+	l.wait(ctx, -100)
+	if d := time.Since(start); d < 180*time.Millisecond {
+		t.Errorf("two messages to one group %v apart", d)
+	}
+	start = time.Now()
+	l.wait(ctx, 6) // another chat is not held up
+	if d := time.Since(start); d > 30*time.Millisecond {
+		t.Errorf("another chat waited %v", d)
+	}
+}
+
+func TestImagesGoAsPhotosAndBlockedUsersAreReported(t *testing.T) {
+	f := newFakeAPI(t)
+	a := newAdapter(t, f)
+	err := a.Send(context.Background(), "9", []bot.Reply{{Text: "chart", Image: &bot.Attachment{Name: "plan.png", MIME: "image/png", Data: []byte("\x89PNG...")}},
+		{Text: "doc", Document: &bot.Attachment{Name: "plan.txt", Data: []byte("plan")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.calls["sendPhoto"] != 1 || f.calls["sendDocument"] != 1 {
+		t.Errorf("calls: %v", f.calls)
+	}
+	blocked := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(`{"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"}`))
+	}))
+	defer blocked.Close()
+	b, _ := New("123:ABC", nil, WithAPIURL(blocked.URL))
+	if err := b.Send(context.Background(), "9", []bot.Reply{{Text: "hi"}}); !errors.Is(err, bot.ErrBlocked) {
+		t.Errorf("403: %v, want bot.ErrBlocked", err)
+	}
 }
