@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"math/rand/v2"
 	"strconv"
@@ -72,7 +73,10 @@ func (e *Engine) handleOnce(ctx context.Context, in Inbound) ([]Reply, error) {
 			return e.degraded(ctx, in), lerr
 		}
 		if dup {
-			return nil, nil
+			// Handled already: the state moved once. If it was the last
+			// message, its answer may never have reached the user (a crash
+			// between the save and the send): give it again.
+			return e.replay(sess, in.MessageID), nil
 		}
 		if e.rateLimit > 0 && sess.Hits > e.rateLimit {
 			if sess.Hits == e.rateLimit+1 {
@@ -84,6 +88,8 @@ func (e *Engine) handleOnce(ctx context.Context, in Inbound) ([]Reply, error) {
 		c := e.newContext(ctx, user, sess, in)
 		reps := e.route(c, in)
 		e.remember(c, reps)
+		reps = e.localise(c.Lang, reps)
+		e.keepReplay(sess, in.MessageID, reps)
 		sess.UpdatedAt = c.Now
 		err = e.store.Save(ctx, user, sess, in.MessageID, c.Now)
 		switch {
@@ -94,9 +100,9 @@ func (e *Engine) handleOnce(ctx context.Context, in Inbound) ([]Reply, error) {
 					return e.unavailable(in), ferr
 				}
 			}
-			return e.localise(c.Lang, reps), nil
+			return reps, nil
 		case errors.Is(err, store.ErrDuplicate):
-			return nil, nil
+			return nil, nil // another replica handled it and answers it
 		case errors.Is(err, store.ErrConflict):
 			time.Sleep(time.Duration(rand.Int64N(int64(attempt+1) * int64(time.Millisecond))))
 			continue
@@ -321,4 +327,35 @@ func looksLikeQuestion(text string) bool {
 		}
 	}
 	return false
+}
+
+// keepReplay stores the answer to msgID in the session (without
+// attachments, which are rebuilt on request and are too big to keep).
+func (e *Engine) keepReplay(sess *store.Session, msgID string, reps []Reply) {
+	if msgID == "" {
+		sess.Replay = nil
+		return
+	}
+	slim := make([]Reply, len(reps))
+	for i, r := range reps {
+		slim[i] = Reply{Text: r.Text, Buttons: r.Buttons, NumberIsAnswer: r.NumberIsAnswer}
+	}
+	data, err := json.Marshal(slim)
+	if err != nil {
+		sess.Replay = nil
+		return
+	}
+	sess.Replay = &store.Replay{ID: msgID, Replies: data}
+}
+
+// replay is the stored answer to msgID, or nil.
+func (e *Engine) replay(sess *store.Session, msgID string) []Reply {
+	if sess.Replay == nil || sess.Replay.ID != msgID {
+		return nil
+	}
+	var reps []Reply
+	if json.Unmarshal(sess.Replay.Replies, &reps) != nil {
+		return nil
+	}
+	return reps
 }

@@ -52,12 +52,22 @@ type Session struct {
 	MenuNumeric bool   `json:"menun,omitempty"`
 	Pending     string `json:"pending,omitempty"`
 	Answered    bool   `json:"ans,omitempty"`
+	// Replay is the answer to the last message handled (its id and the
+	// replies as JSON, without attachments), so a delivery retried after a
+	// crash between saving and sending gets the answer again.
+	Replay *Replay `json:"rp,omitempty"`
 	// Rev counts the writes of this session; it is kept beside the JSON.
 	Rev int64 `json:"-"`
 	// Hits is the number of the user's messages in the current rate window
 	// (counted by Load when the store has a rate window; not stored).
 	Hits      int64     `json:"-"`
 	UpdatedAt time.Time `json:"at"`
+}
+
+// Replay is a message id and the JSON of the replies it got.
+type Replay struct {
+	ID      string          `json:"id"`
+	Replies json.RawMessage `json:"r"`
 }
 
 // Store is loanbot's Redis state.
