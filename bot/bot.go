@@ -41,6 +41,7 @@ func (in Inbound) User() string { return in.Channel + ":" + in.UserID }
 type Store interface {
 	Load(ctx context.Context, user, msgID string) (*store.Session, bool, error)
 	Save(ctx context.Context, user string, s *store.Session, msgID string, now time.Time) error
+	Replay(ctx context.Context, user, msgID string) ([]byte, error)
 	DeleteUser(ctx context.Context, user string) error
 }
 

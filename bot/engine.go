@@ -76,7 +76,7 @@ func (e *Engine) handleOnce(ctx context.Context, in Inbound) ([]Reply, error) {
 			// Handled already: the state moved once. If it was the last
 			// message, its answer may never have reached the user (a crash
 			// between the save and the send): give it again.
-			return e.replay(sess, in.MessageID), nil
+			return e.replay(ctx, user, in.MessageID), nil
 		}
 		if e.rateLimit > 0 && sess.Hits > e.rateLimit {
 			if sess.Hits == e.rateLimit+1 {
@@ -329,32 +329,30 @@ func looksLikeQuestion(text string) bool {
 	return false
 }
 
-// keepReplay stores the answer to msgID in the session (without
-// attachments, which are rebuilt on request and are too big to keep).
+// keepReplay gives Save the answer to msgID to keep beside the session
+// (without attachments: they are big and rebuilt on request).
 func (e *Engine) keepReplay(sess *store.Session, msgID string, reps []Reply) {
+	sess.Replay = nil
 	if msgID == "" {
-		sess.Replay = nil
 		return
 	}
 	slim := make([]Reply, len(reps))
 	for i, r := range reps {
 		slim[i] = Reply{Text: r.Text, Buttons: r.Buttons, NumberIsAnswer: r.NumberIsAnswer}
 	}
-	data, err := json.Marshal(slim)
-	if err != nil {
-		sess.Replay = nil
-		return
+	if data, err := json.Marshal(slim); err == nil {
+		sess.Replay = data
 	}
-	sess.Replay = &store.Replay{ID: msgID, Replies: data}
 }
 
-// replay is the stored answer to msgID, or nil.
-func (e *Engine) replay(sess *store.Session, msgID string) []Reply {
-	if sess.Replay == nil || sess.Replay.ID != msgID {
+// replay is the kept answer to msgID, or nil.
+func (e *Engine) replay(ctx context.Context, user, msgID string) []Reply {
+	data, err := e.store.Replay(ctx, user, msgID)
+	if err != nil || data == nil {
 		return nil
 	}
 	var reps []Reply
-	if json.Unmarshal(sess.Replay.Replies, &reps) != nil {
+	if json.Unmarshal(data, &reps) != nil {
 		return nil
 	}
 	return reps

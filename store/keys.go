@@ -21,6 +21,11 @@ func SessionKey(user string) string { return prefix + "{" + user + "}:session" }
 // scored by the time they were handled (ms), for de-duplication of retries.
 func SeenKey(user string) string { return prefix + "{" + user + "}:seen" }
 
+// ReplayKey is a STRING: the id of the last message user sent and the JSON
+// of its answer ("<id>\n<json>"), kept 24 h for a delivery retried after a
+// crash between saving and sending.
+func ReplayKey(user string) string { return prefix + "{" + user + "}:replay" }
+
 // DocKey is a STRING holding one JSON document of user of the given kind
 // (the latest negotiation plan: kind "plan").
 func DocKey(user, kind string) string { return prefix + "{" + user + "}:doc:" + kind }
@@ -35,7 +40,7 @@ func UserPattern(user string) string { return prefix + "{" + escapeGlob(user) + 
 
 // userKeys lists the keys of user that DeleteUser removes in one DEL.
 func userKeys(user string, docKinds, logKinds []string) []string {
-	keys := []string{SessionKey(user), SeenKey(user), HistoryKey(user), OutboxKey(user), QuotaKey(user), InboundKey(user), RateKey(user), RemindersKey(user)}
+	keys := []string{SessionKey(user), SeenKey(user), HistoryKey(user), OutboxKey(user), QuotaKey(user), InboundKey(user), RateKey(user), RemindersKey(user), ReplayKey(user)}
 	for _, k := range docKinds {
 		keys = append(keys, DocKey(user, k))
 	}

@@ -4,6 +4,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -52,22 +53,17 @@ type Session struct {
 	MenuNumeric bool   `json:"menun,omitempty"`
 	Pending     string `json:"pending,omitempty"`
 	Answered    bool   `json:"ans,omitempty"`
-	// Replay is the answer to the last message handled (its id and the
-	// replies as JSON, without attachments), so a delivery retried after a
-	// crash between saving and sending gets the answer again.
-	Replay *Replay `json:"rp,omitempty"`
+	// Replay is the answer to the message being saved (JSON of the replies,
+	// without attachments): Save keeps it beside the session, not in it, so
+	// a delivery retried after a crash between saving and sending gets the
+	// answer again (see Store.Replay). It is not loaded with the session.
+	Replay []byte `json:"-"`
 	// Rev counts the writes of this session; it is kept beside the JSON.
 	Rev int64 `json:"-"`
 	// Hits is the number of the user's messages in the current rate window
 	// (counted by Load when the store has a rate window; not stored).
 	Hits      int64     `json:"-"`
 	UpdatedAt time.Time `json:"at"`
-}
-
-// Replay is a message id and the JSON of the replies it got.
-type Replay struct {
-	ID      string          `json:"id"`
-	Replies json.RawMessage `json:"r"`
 }
 
 // Store is loanbot's Redis state.
@@ -166,8 +162,12 @@ func (s *Store) Save(ctx context.Context, user string, sess *Session, msgID stri
 	if err != nil {
 		return fmt.Errorf("save session: %w", err)
 	}
-	res, err := saveSession.Run(ctx, s.rdb, []string{SessionKey(user), SeenKey(user)},
-		sess.Rev, s.sealer.seal(SessionKey(user), data), SessionTTL.Milliseconds(), msgID, now.UnixMilli(), SeenWindow.Milliseconds()).Int64()
+	var replay []byte
+	if msgID != "" && sess.Replay != nil {
+		replay = s.sealer.seal(ReplayKey(user), append([]byte(msgID+"\n"), sess.Replay...))
+	}
+	res, err := saveSession.Run(ctx, s.rdb, []string{SessionKey(user), SeenKey(user), ReplayKey(user)},
+		sess.Rev, s.sealer.seal(SessionKey(user), data), SessionTTL.Milliseconds(), msgID, now.UnixMilli(), SeenWindow.Milliseconds(), replay).Int64()
 	if err != nil {
 		return fmt.Errorf("save session: %w", err)
 	}
@@ -179,6 +179,26 @@ func (s *Store) Save(ctx context.Context, user string, sess *Session, msgID stri
 	}
 	sess.Rev = res
 	return nil
+}
+
+// Replay returns the answer kept for msgID, or nil when msgID was not the
+// last message handled (or its answer expired).
+func (s *Store) Replay(ctx context.Context, user, msgID string) ([]byte, error) {
+	b, err := s.rdb.Get(ctx, ReplayKey(user)).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("replay: %w", err)
+	}
+	if b, err = s.sealer.open(ReplayKey(user), b); err != nil {
+		return nil, fmt.Errorf("replay: %w", err)
+	}
+	id, body, ok := bytes.Cut(b, []byte("\n"))
+	if !ok || string(id) != msgID {
+		return nil, nil
+	}
+	return body, nil
 }
 
 // PutDoc stores one JSON document of user (no expiry: the user deletes it).
