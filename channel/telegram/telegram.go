@@ -211,7 +211,7 @@ func (a *Adapter) getUpdates(ctx context.Context, offset int64) ([]*models.Updat
 // handleBatch hands updates to the engine in order, then sends each one's
 // replies in the same order.
 func (a *Adapter) handleBatch(ctx context.Context, ups []*models.Update) {
-	pending := make([]func(), 0, len(ups))
+	pending := make([]func() bool, 0, len(ups))
 	for _, u := range ups {
 		pending = append(pending, a.dispatch(ctx, u))
 	}
@@ -221,21 +221,23 @@ func (a *Adapter) handleBatch(ctx context.Context, ups []*models.Update) {
 }
 
 // dispatch enqueues one update and returns the function that waits for its
-// replies and sends them.
-func (a *Adapter) dispatch(ctx context.Context, u *models.Update) func() {
+// replies and sends them; it reports false when the engine could not save
+// the update (Redis down), so a webhook asks Telegram to deliver it again.
+func (a *Adapter) dispatch(ctx context.Context, u *models.Update) func() bool {
 	in, chatID, cb, ok := a.inbound(u)
 	if !ok {
-		return func() {}
+		return func() bool { return true }
 	}
 	if link := a.privateOnly(u, in); link != "" {
 		// Debts and income are not discussed in a group: hand over to a
 		// private chat that opens on the same command.
-		return func() {
+		return func() bool {
 			a.send(ctx, chatID, []bot.Reply{{Text: privateText + "\n" + link}})
+			return true
 		}
 	}
 	res := a.eng.Enqueue(ctx, in)
-	return func() {
+	return func() bool {
 		if cb != nil {
 			a.answerCallback(ctx, cb)
 		}
@@ -244,12 +246,16 @@ func (a *Adapter) dispatch(ctx context.Context, u *models.Update) func() {
 		})
 		r := <-res
 		typing.Stop()
-		if r.Err != nil {
+		if r.Err != nil && a.webhookURL != "" {
+			// Not saved: Telegram re-delivers on a non-200, which beats
+			// asking the user to type it again.
 			a.log.Warn("telegram handle", "err", r.Err)
+			return false
 		}
 		if err := a.send(ctx, chatID, r.Replies); err != nil {
 			a.log.Warn("telegram send", "err", err)
 		}
+		return true
 	}
 }
 
@@ -316,7 +322,10 @@ func (a *Adapter) WebhookHandler() http.Handler {
 			http.Error(w, "bad update", http.StatusBadRequest)
 			return
 		}
-		a.dispatch(context.WithoutCancel(r.Context()), &u)()
+		if !a.dispatch(context.WithoutCancel(r.Context()), &u)() {
+			http.Error(w, "try again", http.StatusServiceUnavailable)
+			return
+		}
 		w.WriteHeader(http.StatusOK)
 	})
 }

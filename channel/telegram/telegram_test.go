@@ -286,3 +286,26 @@ func TestImagesGoAsPhotosAndBlockedUsersAreReported(t *testing.T) {
 		t.Errorf("403: %v, want bot.ErrBlocked", err)
 	}
 }
+
+type failing struct{}
+
+func (failing) Enqueue(ctx context.Context, in bot.Inbound) <-chan bot.Result {
+	ch := make(chan bot.Result, 1)
+	ch <- bot.Result{Replies: []bot.Reply{{Text: "服务暂时不可用"}}, Err: errors.New("redis down")}
+	return ch
+}
+
+// When the engine could not save an update, the webhook answers 503 and
+// sends nothing: Telegram delivers it again, the user types nothing twice.
+func TestWebhookAsksForRedeliveryWhenNothingWasSaved(t *testing.T) {
+	f := newFakeAPI(t)
+	a, err := New("123:ABC", failing{}, WithAPIURL(f.URL), WithWebhook("https://example.invalid/tg", secret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := textUpdate(5, "35000")
+	u.ID = 9
+	if w := post(a.WebhookHandler(), secret, u); w.Code != http.StatusServiceUnavailable || f.sentCount() != 0 {
+		t.Errorf("status %d, %d sent", w.Code, f.sentCount())
+	}
+}

@@ -42,6 +42,9 @@ func NewServer(t testing.TB) *Server {
 	return s
 }
 
+// Addr is the server's host:port.
+func (s *Server) Addr() string { return s.addr }
+
 // Client connects to the server with short timeouts and no retries, so a
 // stopped server fails fast.
 func (s *Server) Client() redis.UniversalClient {
@@ -75,7 +78,7 @@ func (s *Server) Start() {
 	}
 	host, port, _ := net.SplitHostPort(s.addr)
 	s.cmd = exec.Command("redis-server", "--bind", host, "--port", port, "--dir", s.dir,
-		"--appendonly", "yes", "--save", "", "--logfile", "")
+		"--appendonly", "yes", "--appendfsync", "always", "--save", "", "--logfile", "")
 	if err := s.cmd.Start(); err != nil {
 		s.t.Fatal(err)
 	}
