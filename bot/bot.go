@@ -42,6 +42,7 @@ type Store interface {
 	Load(ctx context.Context, user, msgID string) (*store.Session, bool, error)
 	Save(ctx context.Context, user string, s *store.Session, msgID string, now time.Time) error
 	Replay(ctx context.Context, user, msgID string) ([]byte, error)
+	WarnOnce(ctx context.Context, user string) (bool, error)
 	DeleteUser(ctx context.Context, user string) error
 }
 

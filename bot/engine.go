@@ -78,8 +78,8 @@ func (e *Engine) handleOnce(ctx context.Context, in Inbound) ([]Reply, error) {
 			// between the save and the send): give it again.
 			return e.replay(ctx, user, in.MessageID), nil
 		}
-		if e.rateLimit > 0 && sess.Hits > e.rateLimit {
-			if sess.Hits == e.rateLimit+1 {
+		if e.rateLimit > 0 && sess.Hits >= e.rateLimit {
+			if warn, _ := e.store.WarnOnce(ctx, user); warn {
 				l := e.language(sess, in)
 				return e.localise(l, []Reply{{Text: i18n.T(l, "err.rate_limited")}}), nil
 			}

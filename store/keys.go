@@ -40,7 +40,7 @@ func UserPattern(user string) string { return prefix + "{" + escapeGlob(user) + 
 
 // userKeys lists the keys of user that DeleteUser removes in one DEL.
 func userKeys(user string, docKinds, logKinds []string) []string {
-	keys := []string{SessionKey(user), SeenKey(user), HistoryKey(user), OutboxKey(user), QuotaKey(user), InboundKey(user), RateKey(user), RemindersKey(user), ReplayKey(user)}
+	keys := []string{SessionKey(user), SeenKey(user), HistoryKey(user), OutboxKey(user), QuotaKey(user), InboundKey(user), RateKey(user), RemindersKey(user), ReplayKey(user), RateWarnedKey(user)}
 	for _, k := range docKinds {
 		keys = append(keys, DocKey(user, k))
 	}
@@ -79,8 +79,14 @@ func QuotaKey(user string) string { return prefix + "{" + user + "}:quota" }
 // channel with a reply window: {at (ms), kind ("text"|"click")}.
 func InboundKey(user string) string { return prefix + "{" + user + "}:inbound" }
 
-// RateKey is a STRING counter of user's messages in the current rate window.
+// RateKey is a STRING counter of user's messages handled in the current
+// rate window (incremented by the save script: a retried delivery does not
+// count twice).
 func RateKey(user string) string { return prefix + "{" + user + "}:rate" }
+
+// RateWarnedKey is a STRING set when user was told they are sending too
+// fast, for the rest of the window (one warning, then silence).
+func RateWarnedKey(user string) string { return prefix + "{" + user + "}:ratewarned" }
 
 // ChannelKey is a key of a channel adapter's own shared state (an access
 // token, a lock, a polling offset): lb:chan:<channel>:<name>.

@@ -6,10 +6,11 @@ import "github.com/redis/go-redis/v9"
 // (compare-and-set on rev) and, in the same step, records the message id that
 // caused the write, so a message changes a session at most once.
 //
-// KEYS[1] session hash, KEYS[2] seen zset, KEYS[3] replay string
+// KEYS[1] session hash, KEYS[2] seen zset, KEYS[3] replay string, KEYS[4] rate counter
 // ARGV[1] expected rev, ARGV[2] session JSON, ARGV[3] session TTL (ms),
 // ARGV[4] message id or "", ARGV[5] now (ms), ARGV[6] de-duplication window (ms),
-// ARGV[7] the answer to keep for a retry ("" keeps none)
+// ARGV[7] the answer to keep for a retry ("" keeps none),
+// ARGV[8] the rate window (ms; "0": no counting)
 // Returns the new rev, -1 when rev did not match, -2 when the message was seen.
 var saveSession = redis.NewScript(`
 local rev = tonumber(redis.call('HGET', KEYS[1], 'rev') or '0')
@@ -23,6 +24,9 @@ if ARGV[4] ~= '' then
   if ARGV[7] ~= '' then
     redis.call('SET', KEYS[3], ARGV[7], 'PX', ARGV[6])
   end
+end
+if ARGV[8] ~= '0' then
+  if redis.call('INCR', KEYS[4]) == 1 then redis.call('PEXPIRE', KEYS[4], ARGV[8]) end
 end
 rev = rev + 1
 redis.call('HSET', KEYS[1], 'rev', rev, 'data', ARGV[2])

@@ -60,8 +60,8 @@ type Session struct {
 	Replay []byte `json:"-"`
 	// Rev counts the writes of this session; it is kept beside the JSON.
 	Rev int64 `json:"-"`
-	// Hits is the number of the user's messages in the current rate window
-	// (counted by Load when the store has a rate window; not stored).
+	// Hits is the number of the user's messages saved in the current rate
+	// window (read by Load when the store has a rate window; not stored).
 	Hits      int64     `json:"-"`
 	UpdatedAt time.Time `json:"at"`
 }
@@ -88,8 +88,9 @@ func (s *Store) WithSealer(sl *Sealer) *Store {
 	return &c
 }
 
-// WithRateWindow makes Load count each user's messages in fixed windows of
-// d (the count is shared by every replica), in the same round trip.
+// WithRateWindow makes Save count each user's messages in fixed windows of
+// d (the count is shared by every replica; a retried delivery counts once)
+// and Load read the count, in the round trips they make anyway.
 func (s *Store) WithRateWindow(d time.Duration) *Store {
 	c := *s
 	c.rateWin = d
@@ -119,10 +120,9 @@ func (s *Store) Load(ctx context.Context, user, msgID string) (*Session, bool, e
 	if msgID != "" {
 		seen = pipe.ZScore(ctx, SeenKey(user), msgID)
 	}
-	var hits *redis.IntCmd
+	var hits *redis.StringCmd
 	if s.rateWin > 0 {
-		hits = pipe.Incr(ctx, RateKey(user))
-		pipe.ExpireNX(ctx, RateKey(user), s.rateWin)
+		hits = pipe.Get(ctx, RateKey(user))
 	}
 	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
 		return nil, false, fmt.Errorf("load session: %w", err)
@@ -149,7 +149,7 @@ func (s *Store) Load(ctx context.Context, user, msgID string) (*Session, bool, e
 		sess.Rev = rev
 	}
 	if hits != nil {
-		sess.Hits = hits.Val()
+		sess.Hits, _ = strconv.ParseInt(hits.Val(), 10, 64)
 	}
 	return sess, dup, nil
 }
@@ -166,8 +166,9 @@ func (s *Store) Save(ctx context.Context, user string, sess *Session, msgID stri
 	if msgID != "" && sess.Replay != nil {
 		replay = s.sealer.seal(ReplayKey(user), append([]byte(msgID+"\n"), sess.Replay...))
 	}
-	res, err := saveSession.Run(ctx, s.rdb, []string{SessionKey(user), SeenKey(user), ReplayKey(user)},
-		sess.Rev, s.sealer.seal(SessionKey(user), data), SessionTTL.Milliseconds(), msgID, now.UnixMilli(), SeenWindow.Milliseconds(), replay).Int64()
+	res, err := saveSession.Run(ctx, s.rdb, []string{SessionKey(user), SeenKey(user), ReplayKey(user), RateKey(user)},
+		sess.Rev, s.sealer.seal(SessionKey(user), data), SessionTTL.Milliseconds(), msgID, now.UnixMilli(), SeenWindow.Milliseconds(), replay,
+		s.rateWin.Milliseconds()).Int64()
 	if err != nil {
 		return fmt.Errorf("save session: %w", err)
 	}
@@ -179,6 +180,20 @@ func (s *Store) Save(ctx context.Context, user string, sess *Session, msgID stri
 	}
 	sess.Rev = res
 	return nil
+}
+
+// WarnOnce reports whether user is to be told they send too fast: true once
+// a rate window.
+func (s *Store) WarnOnce(ctx context.Context, user string) (bool, error) {
+	win := s.rateWin
+	if win <= 0 {
+		win = time.Minute
+	}
+	ok, err := s.rdb.SetNX(ctx, RateWarnedKey(user), "1", win).Result()
+	if err != nil {
+		return false, fmt.Errorf("rate warning: %w", err)
+	}
+	return ok, nil
 }
 
 // Replay returns the answer kept for msgID, or nil when msgID was not the
