@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -14,36 +15,64 @@ import (
 	"github.com/go-telegram/bot/models"
 )
 
-// fakeAPI is a Bot API server: it queues updates for getUpdates, records
-// what the bot sends, and can answer 429 to the next sendMessage calls.
+// fakeAPI is a Bot API server: it serves queued updates to getUpdates,
+// records every call, and answers the message-sending methods with the
+// failures it is told to, first.
 type fakeAPI struct {
 	*httptest.Server
-	mu       sync.Mutex
-	updates  []*models.Update
-	nextID   int64
-	sent     []sent
-	calls    map[string]int
-	tooMany  int       // answer the next n sendMessage calls with 429
-	lastSend time.Time // when the last sendMessage was accepted
+	mu      sync.Mutex
+	updates []tgUpdate
+	polls   []poll // getUpdates calls, in order
+	calls   []call
+	sent    []call           // messages accepted (sendMessage, sendPhoto, sendDocument)
+	fail    []string         // responses to give the next send attempts, in order
+	onSend  func(c call)     // called for each accepted message, outside the lock
+	lastID  int64            // message ids given out
+	update  int64            // update ids given out
+	byUser  map[string][]int // sent[] indexes by chat
 }
 
-type sent struct {
-	method string
-	chat   string
-	text   string
-	markup models.InlineKeyboardMarkup
+type poll struct {
+	offset int64
 	at     time.Time
 }
 
+// call is one request as the fake read it.
+type call struct {
+	method string
+	f      map[string]string
+	id     int64 // message_id given to an accepted message
+	at     time.Time
+}
+
+func (c call) chat() string { return c.f["chat_id"] }
+func (c call) text() string {
+	if c.method == "sendMessage" {
+		return c.f["text"]
+	}
+	return c.f["caption"]
+}
+
+func (c call) keyboard() (kb models.InlineKeyboardMarkup) {
+	json.Unmarshal([]byte(c.f["reply_markup"]), &kb)
+	return kb
+}
+
+const (
+	tooMany     = `{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 1","parameters":{"retry_after":1}}`
+	forbidden   = `{"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"}`
+	serverError = "500"
+)
+
 func newFakeAPI(t testing.TB) *fakeAPI {
-	f := &fakeAPI{calls: map[string]int{}}
+	f := &fakeAPI{byUser: map[string][]int{}}
 	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.Close)
 	return f
 }
 
 // fields reads a request as go-telegram/bot sends it (multipart/form-data)
-// or as our getUpdates does (JSON).
+// or as the adapter's own calls do (JSON).
 func fields(r *http.Request) map[string]string {
 	out := map[string]string{}
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
@@ -53,17 +82,17 @@ func fields(r *http.Request) map[string]string {
 		for k, v := range r.MultipartForm.Value {
 			out[k] = v[0]
 		}
-		for k := range r.MultipartForm.File {
-			out[k] = "<file>"
+		for k, fh := range r.MultipartForm.File {
+			out[k] = "<file " + fh[0].Filename + ">"
 		}
 		return out
 	}
 	var m map[string]json.RawMessage
 	json.NewDecoder(r.Body).Decode(&m)
 	for k, v := range m {
-		var str string
-		if json.Unmarshal(v, &str) == nil {
-			out[k] = str
+		var s string
+		if json.Unmarshal(v, &s) == nil {
+			out[k] = s
 		} else {
 			out[k] = string(v)
 		}
@@ -72,49 +101,55 @@ func fields(r *http.Request) map[string]string {
 }
 
 func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
-	parts := strings.Split(r.URL.Path, "/")
-	method := parts[len(parts)-1]
-	in := fields(r)
+	method := r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:]
+	c := call{method: method, f: fields(r), at: time.Now()}
 	f.mu.Lock()
-	f.calls[method]++
+	f.calls = append(f.calls, c)
 	switch method {
+	case "getMe":
+		f.mu.Unlock()
+		writeOK(w, map[string]any{"id": 4242, "is_bot": true, "first_name": "loanbot", "username": "loanbot_test_bot"})
 	case "getUpdates":
 		var off int64
-		fmt.Sscan(in["offset"], &off)
-		var out []*models.Update
+		fmt.Sscan(c.f["offset"], &off)
+		f.polls = append(f.polls, poll{off, c.at})
+		var out []tgUpdate
 		for _, u := range f.updates {
-			if u.ID >= off {
+			if u["update_id"].(int64) >= off {
 				out = append(out, u)
 			}
 		}
 		f.mu.Unlock()
 		if len(out) == 0 {
-			time.Sleep(20 * time.Millisecond)
+			time.Sleep(10 * time.Millisecond) // a short "long poll"
 		}
 		writeOK(w, out)
-		return
 	case "sendMessage", "sendPhoto", "sendDocument":
-		if method == "sendMessage" && f.tooMany > 0 {
-			f.tooMany--
+		if len(f.fail) > 0 {
+			resp := f.fail[0]
+			f.fail = f.fail[1:]
 			f.mu.Unlock()
-			w.Write([]byte(`{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 1","parameters":{"retry_after":1}}`))
+			if resp == serverError {
+				http.Error(w, "bad gateway", http.StatusBadGateway)
+				return
+			}
+			w.Write([]byte(resp))
 			return
 		}
-		s := sent{method: method, chat: in["chat_id"], text: in["text"], at: time.Now()}
-		json.Unmarshal([]byte(in["reply_markup"]), &s.markup)
-		f.sent = append(f.sent, s)
-		f.nextID++
-		id := f.nextID
+		f.lastID++
+		c.id = f.lastID
+		f.sent = append(f.sent, c)
+		f.byUser[c.chat()] = append(f.byUser[c.chat()], len(f.sent)-1)
+		on := f.onSend
 		f.mu.Unlock()
-		writeOK(w, map[string]any{"message_id": id, "date": 0, "chat": map[string]any{"id": 1, "type": "private"}})
-		return
+		if on != nil {
+			on(c)
+		}
+		writeOK(w, map[string]any{"message_id": c.id, "date": 1700000000, "chat": map[string]any{"id": 1, "type": "private"}})
+	default:
+		f.mu.Unlock()
+		writeOK(w, true)
 	}
-	f.mu.Unlock()
-	if method == "getMe" {
-		writeOK(w, map[string]any{"id": 123, "is_bot": true, "first_name": "loanbot", "username": "loanbot_test_bot"})
-		return
-	}
-	writeOK(w, true)
 }
 
 func writeOK(w io.Writer, v any) {
@@ -122,55 +157,120 @@ func writeOK(w io.Writer, v any) {
 	w.Write(b)
 }
 
-// push queues an update for getUpdates.
-func (f *fakeAPI) push(u *models.Update) {
+// push queues an update for getUpdates, giving it the next update id.
+func (f *fakeAPI) push(u tgUpdate) int64 {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	u.ID = int64(len(f.updates) + 1)
+	f.update++
+	u["update_id"] = f.update
 	f.updates = append(f.updates, u)
+	return f.update
 }
 
-func (f *fakeAPI) sentCount() int { f.mu.Lock(); defer f.mu.Unlock(); return len(f.sent) }
+func (f *fakeAPI) count(method string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for _, c := range f.calls {
+		if c.method == method {
+			n++
+		}
+	}
+	return n
+}
 
-func (f *fakeAPI) last() sent { f.mu.Lock(); defer f.mu.Unlock(); return f.sent[len(f.sent)-1] }
+func (f *fakeAPI) callsOf(method string) []call {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []call
+	for _, c := range f.calls {
+		if c.method == method {
+			out = append(out, c)
+		}
+	}
+	return out
+}
 
-// waitSent waits until at least n messages were sent.
-func (f *fakeAPI) waitSent(t *testing.T, n int) {
+// sentTo lists the messages a chat got.
+func (f *fakeAPI) sentTo(chat int64) []call {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []call
+	for _, i := range f.byUser[fmt.Sprint(chat)] {
+		out = append(out, f.sent[i])
+	}
+	return out
+}
+
+// last is the last message a chat got.
+func (f *fakeAPI) last(t *testing.T, chat int64) call {
+	t.Helper()
+	s := f.sentTo(chat)
+	if len(s) == 0 {
+		t.Fatalf("chat %d got nothing", chat)
+	}
+	return s[len(s)-1]
+}
+
+// waitSent waits until chat got at least n messages.
+func (f *fakeAPI) waitSent(t *testing.T, chat int64, n int) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
-	for f.sentCount() < n {
+	for len(f.sentTo(chat)) < n {
 		if time.Now().After(deadline) {
-			t.Fatalf("waited for %d messages, got %d", n, f.sentCount())
+			t.Fatalf("chat %d: waited for %d messages, got %d", chat, n, len(f.sentTo(chat)))
 		}
-		time.Sleep(5 * time.Millisecond)
+		time.Sleep(2 * time.Millisecond)
 	}
 }
 
-// button finds the callback data of the button labelled label in the last
-// message with a keyboard.
-func (f *fakeAPI) button(t *testing.T, label string) string {
+// button finds, in the chat's latest message with a keyboard, the button
+// labelled label: its callback data and the message that carries it.
+func (f *fakeAPI) button(t *testing.T, chat int64, label string) (data string, message int64) {
 	t.Helper()
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	for i := len(f.sent) - 1; i >= 0; i-- {
-		for _, row := range f.sent[i].markup.InlineKeyboard {
+	s := f.sentTo(chat)
+	for i := len(s) - 1; i >= 0; i-- {
+		kb := s[i].keyboard()
+		if len(kb.InlineKeyboard) == 0 {
+			continue
+		}
+		var labels []string
+		for _, row := range kb.InlineKeyboard {
 			for _, b := range row {
 				if b.Text == label {
-					return b.CallbackData
+					return b.CallbackData, s[i].id
 				}
+				labels = append(labels, b.Text)
 			}
 		}
+		t.Fatalf("chat %d: no button %q in the last keyboard %q", chat, label, labels)
 	}
-	t.Fatalf("no button %q", label)
-	return ""
+	t.Fatalf("chat %d: no keyboard", chat)
+	return "", 0
 }
 
-func textUpdate(user int64, text string) *models.Update {
-	return &models.Update{Message: &models.Message{ID: 1, Text: text, From: &models.User{ID: user, LanguageCode: "zh-hans"},
-		Chat: models.Chat{ID: user, Type: models.ChatTypePrivate}}}
+// newUser returns a Telegram user id no other test run uses (the real Redis
+// outlives test runs).
+func newUser() int64 { return 1_000_000_000 + rand.Int64N(1_000_000_000_000) }
+
+// Updates are built as Telegram writes them (not with go-telegram's models,
+// whose callback message does not marshal back to the wire format).
+type tgUpdate = map[string]any
+
+func textUpdate(user int64, text string) tgUpdate {
+	return tgUpdate{"message": tgUpdate{"message_id": rand.Int32(), "date": 1700000000, "text": text,
+		"from": tgUpdate{"id": user, "is_bot": false, "first_name": "u", "language_code": "zh-hans"},
+		"chat": tgUpdate{"id": user, "type": "private"}}}
 }
 
-func tapUpdate(user int64, data string) *models.Update {
-	return &models.Update{CallbackQuery: &models.CallbackQuery{ID: "cb", Data: data, From: models.User{ID: user},
-		Message: models.MaybeInaccessibleMessage{Type: models.MaybeInaccessibleMessageTypeMessage, Message: &models.Message{ID: 7, Date: 1700000000, Chat: models.Chat{ID: user, Type: models.ChatTypePrivate}}}}}
+func tapUpdate(user int64, data string, message int64) tgUpdate {
+	return tgUpdate{"callback_query": tgUpdate{"id": fmt.Sprint("cb", rand.Int64()), "data": data, "chat_instance": "1",
+		"from":    tgUpdate{"id": user, "is_bot": false, "first_name": "u", "language_code": "zh-hans"},
+		"message": tgUpdate{"message_id": message, "date": 1700000000, "chat": tgUpdate{"id": user, "type": "private"}}}}
+}
+
+func groupUpdate(member, group int64, text string) tgUpdate {
+	return tgUpdate{"message": tgUpdate{"message_id": rand.Int32(), "date": 1700000000, "text": text,
+		"from": tgUpdate{"id": member, "is_bot": false, "first_name": "m", "language_code": "zh-hans"},
+		"chat": tgUpdate{"id": group, "type": "supergroup", "title": "债务互助"}}}
 }

@@ -5,11 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
+	"unicode/utf16"
 
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -17,100 +16,181 @@ import (
 	"loanbot/bot"
 )
 
-// maxText is Telegram's limit on a message's text, in characters.
-const maxText = 4096
+// Telegram's limits, in characters after entities are parsed (counted as
+// UTF-16 code units, as Telegram counts them), and on callback data.
+const (
+	maxText     = 4096
+	maxCaption  = 1024
+	maxCallback = 64
+)
 
-// Send delivers replies to a user's private chat (the reminders' Sender).
+// Send delivers replies to a user's private chat (bot.Sender, for
+// reminders). A user who blocked the bot gives bot.ErrBlocked.
 func (a *Adapter) Send(ctx context.Context, userID string, reps []bot.Reply) error {
 	id, err := strconv.ParseInt(userID, 10, 64)
 	if err != nil {
-		return fmt.Errorf("telegram: user id %q: %w", userID, err)
+		return fmt.Errorf("telegram: send to user %q: not a private chat id", userID)
 	}
 	return a.send(ctx, id, reps)
 }
 
-// send renders replies: text as escaped HTML split at paragraphs, buttons
-// as an inline keyboard under the last part, images as photos, documents
-// as documents. 403 means the user blocked the bot (bot.ErrBlocked).
-func (a *Adapter) send(ctx context.Context, chatID int64, reps []bot.Reply) error {
+// outgoing is one Bot API message: a text, or a photo or document with a
+// caption; text is plain (escaped when sent).
+type outgoing struct {
+	method string // sendMessage, sendPhoto, sendDocument
+	text   string
+	file   *bot.Attachment
+	kb     *inlineKeyboard
+}
+
+// render turns replies into messages: an image as a photo and a document as
+// a document, each with its caption when it fits; the text, unless it only
+// repeats a caption, split at paragraphs to fit; the buttons under the
+// reply's last message.
+func (a *Adapter) render(reps []bot.Reply) []outgoing {
+	var out []outgoing
 	for _, r := range reps {
-		if r.Image != nil {
-			err := a.call(ctx, chatID, func() error {
-				_, err := a.api.SendPhoto(ctx, &tg.SendPhotoParams{ChatID: chatID, Caption: html.EscapeString(r.Image.Caption), ParseMode: models.ParseModeHTML,
-					Photo: &models.InputFileUpload{Filename: r.Image.Name, Data: bytes.NewReader(r.Image.Data)}})
-				return err
-			})
-			if err != nil {
-				return err
+		first := len(out)
+		textSent := false // the text is an attachment's caption
+		for _, f := range []struct {
+			method string
+			att    *bot.Attachment
+		}{{"sendPhoto", r.Image}, {"sendDocument", r.Document}} {
+			if f.att == nil {
+				continue
 			}
-			continue
+			o := outgoing{method: f.method, file: f.att}
+			if c := f.att.Caption; c != "" && utf16Len(c) <= maxCaption {
+				o.text = c
+				textSent = textSent || c == r.Text
+			} else if c != "" && c != r.Text {
+				r.Text = strings.TrimSpace(c + "\n\n" + r.Text) // too long: sent as text below
+			}
+			out = append(out, o)
 		}
-		if r.Document != nil {
-			err := a.call(ctx, chatID, func() error {
-				_, err := a.api.SendDocument(ctx, &tg.SendDocumentParams{ChatID: chatID,
-					Document: &models.InputFileUpload{Filename: r.Document.Name, Data: bytes.NewReader(r.Document.Data)}})
-				return err
-			})
-			if err != nil {
-				return err
+		if r.Text != "" && !textSent {
+			for _, p := range split(r.Text, maxText) {
+				out = append(out, outgoing{method: "sendMessage", text: p})
 			}
 		}
-		parts := split(r.Text, maxText)
-		for i, p := range parts {
-			params := &tg.SendMessageParams{ChatID: chatID, Text: html.EscapeString(p), ParseMode: models.ParseModeHTML}
-			if i == len(parts)-1 {
-				if kb := keyboard(r.Buttons); kb != nil {
-					params.ReplyMarkup = kb
+		if kb := a.keyboard(r.Buttons); kb != nil {
+			if len(out) == first { // buttons alone still need a message
+				out = append(out, outgoing{method: "sendMessage", text: "…"})
+			}
+			out[len(out)-1].kb = kb
+		}
+	}
+	return out
+}
+
+// send renders replies and sends them in order, within the limits.
+func (a *Adapter) send(ctx context.Context, chatID int64, reps []bot.Reply) error {
+	for _, o := range a.render(reps) {
+		err := a.call(ctx, chatID, func() error {
+			switch o.method {
+			case "sendPhoto":
+				p := &tg.SendPhotoParams{ChatID: chatID, Caption: escape(o.text), ParseMode: models.ParseModeHTML,
+					Photo: &models.InputFileUpload{Filename: o.file.Name, Data: bytes.NewReader(o.file.Data)}}
+				if o.kb != nil {
+					p.ReplyMarkup = o.kb
 				}
-			}
-			if err := a.call(ctx, chatID, func() error { return a.postJSON(ctx, "sendMessage", params, nil) }); err != nil {
+				_, err := a.api.SendPhoto(ctx, p)
+				return err
+			case "sendDocument":
+				p := &tg.SendDocumentParams{ChatID: chatID, Caption: escape(o.text), ParseMode: models.ParseModeHTML,
+					Document: &models.InputFileUpload{Filename: o.file.Name, Data: bytes.NewReader(o.file.Data)}}
+				if o.kb != nil {
+					p.ReplyMarkup = o.kb
+				}
+				_, err := a.api.SendDocument(ctx, p)
 				return err
 			}
+			return a.postJSON(ctx, "sendMessage", sendMessage{ChatID: chatID, Text: escape(o.text), ParseMode: "HTML", ReplyMarkup: o.kb})
+		})
+		if err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// call runs one API request within the outbound limits, waits and retries
-// on 429 (retry_after) and backs off on 5xx and network errors.
+// sendMessage is sendMessage's body, as one JSON document (see postJSON).
+type sendMessage struct {
+	ChatID      int64           `json:"chat_id"`
+	Text        string          `json:"text"`
+	ParseMode   string          `json:"parse_mode"`
+	ReplyMarkup *inlineKeyboard `json:"reply_markup,omitempty"`
+}
+
+type inlineKeyboard struct {
+	Rows [][]inlineButton `json:"inline_keyboard"`
+}
+
+type inlineButton struct {
+	Text         string `json:"text"`
+	CallbackData string `json:"callback_data"`
+}
+
+// Retry policy: 429 waits retry_after (the whole chat waits with it), up to
+// maxRetryAfter; 5xx and network errors back off from 500 ms, doubling.
+const (
+	attempts      = 5
+	maxRetryAfter = time.Minute
+)
+
+// errTransient marks a failure worth another delivery later (5xx, network,
+// 429 beyond our patience): the webhook then asks Telegram to re-deliver.
+var errTransient = errors.New("telegram unavailable")
+
+// call runs one message request within the outbound limits, with retries.
 func (a *Adapter) call(ctx context.Context, chatID int64, f func() error) error {
 	backoff := 500 * time.Millisecond
-	for attempt := 0; ; attempt++ {
+	var err error
+	for attempt := 1; ; attempt++ {
 		a.limit.wait(ctx, chatID)
-		err := f()
+		err = f()
 		var tooMany *tg.TooManyRequestsError
 		switch {
 		case err == nil:
 			return nil
 		case errors.Is(err, tg.ErrorForbidden):
+			// Blocked, kicked from the group, or the user is gone.
 			return fmt.Errorf("%w: %v", bot.ErrBlocked, err)
-		case errors.As(err, &tooMany) && attempt < 5:
-			sleep(ctx, time.Duration(tooMany.RetryAfter)*time.Second)
-		case errors.Is(err, tg.ErrorBadRequest) || errors.Is(err, tg.ErrorUnauthorized) || errors.Is(err, tg.ErrorNotFound) || attempt >= 4:
-			return err
+		case errors.As(err, &tooMany):
+			d := time.Duration(tooMany.RetryAfter) * time.Second
+			if d > maxRetryAfter || attempt == attempts {
+				return fmt.Errorf("%w: %w", errTransient, err)
+			}
+			a.limit.pause(chatID, d)
+			sleep(ctx, d)
+		case errors.Is(err, tg.ErrorBadRequest), errors.Is(err, tg.ErrorUnauthorized), errors.Is(err, tg.ErrorNotFound), ctx.Err() != nil:
+			return err // another attempt would fail the same way
 		default: // 5xx, network
+			if attempt == attempts {
+				return fmt.Errorf("%w: %w", errTransient, err)
+			}
 			sleep(ctx, backoff)
 			backoff *= 2
-		}
-		if ctx.Err() != nil {
-			return ctx.Err()
 		}
 	}
 }
 
-// keyboard renders button rows as an inline keyboard. callback_data is
-// limited to 64 bytes: the engine's payloads are short ids ("c:weilidai",
-// "faq:sued-risk"); a longer one is dropped rather than cut (a cut payload
-// would mean something else).
-func keyboard(rows [][]bot.Button) *models.InlineKeyboardMarkup {
-	var kb [][]models.InlineKeyboardButton
+// keyboard renders button rows as an inline keyboard. callback_data may
+// hold 64 bytes: the engine's payloads are short ids ("c:weilidai",
+// "faq:sued-risk"). A longer one is refused, not cut (a cut payload means
+// something else) nor mapped to an id kept in memory (which another replica,
+// or this one after a restart, would not know): the button is left out and
+// logged; its label still works typed, as the engine matches labels.
+func (a *Adapter) keyboard(rows [][]bot.Button) *inlineKeyboard {
+	var kb [][]inlineButton
 	for _, row := range rows {
-		var r []models.InlineKeyboardButton
+		var r []inlineButton
 		for _, b := range row {
-			if len(b.Payload) == 0 || len(b.Payload) > 64 {
+			if b.Label == "" || b.Payload == "" || len(b.Payload) > maxCallback {
+				a.log.Warn("telegram: button left out: callback data empty or over 64 bytes", "bytes", len(b.Payload))
 				continue
 			}
-			r = append(r, models.InlineKeyboardButton{Text: b.Label, CallbackData: b.Payload})
+			r = append(r, inlineButton{Text: b.Label, CallbackData: b.Payload})
 		}
 		if len(r) > 0 {
 			kb = append(kb, r)
@@ -119,24 +199,39 @@ func keyboard(rows [][]bot.Button) *models.InlineKeyboardMarkup {
 	if len(kb) == 0 {
 		return nil
 	}
-	return &models.InlineKeyboardMarkup{InlineKeyboard: kb}
+	return &inlineKeyboard{Rows: kb}
 }
 
-// split cuts text into parts of at most max characters, at paragraph
-// breaks where it can, then at line breaks, then anywhere.
+// escape makes plain text safe in HTML parse mode, which knows only these
+// three characters as markup.
+var escape = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace
+
+// split cuts text into parts of at most max UTF-16 units: at the last blank
+// line that fits, else the last line break, else the last space, else
+// anywhere between two characters.
 func split(text string, max int) []string {
 	var out []string
-	for len([]rune(text)) > max {
-		rs := []rune(text)
-		cut := strings.LastIndex(string(rs[:max]), "\n\n")
+	for utf16Len(text) > max {
+		end := prefixFits(text, max) // bytes of text that fit
+		cut := strings.LastIndex(text[:end], "\n\n")
 		if cut <= 0 {
-			cut = strings.LastIndex(string(rs[:max]), "\n")
+			cut = strings.LastIndexByte(text[:end], '\n')
 		}
 		if cut <= 0 {
-			cut = len(string(rs[:max]))
+			cut = strings.LastIndexByte(text[:end], ' ')
 		}
-		out = append(out, strings.TrimRight(text[:cut], "\n"))
-		text = strings.TrimLeft(text[cut:], "\n")
+		if cut <= 0 {
+			cut = end
+		}
+		if part := strings.TrimRight(text[:cut], " \n"); part != "" {
+			out = append(out, part)
+		}
+		text = text[cut:]
+		if strings.HasPrefix(text, "\n") {
+			text = strings.TrimLeft(text, "\n")
+		} else if strings.HasPrefix(text, " ") {
+			text = text[1:] // the space the line was broken at; indents stay
+		}
 	}
 	if text != "" || len(out) == 0 {
 		out = append(out, text)
@@ -144,59 +239,31 @@ func split(text string, max int) []string {
 	return out
 }
 
-// limiter keeps Telegram's outbound limits: 30 messages a second in all,
-// one a second per chat, and 20 a minute per group (chat ids below 0).
-type limiter struct {
-	global   time.Duration // between two messages of the bot
-	perChat  time.Duration // between two messages to one chat
-	perGroup time.Duration // between two messages to one group
-	mu       sync.Mutex
-	next     time.Time           // when the next message may go, bot-wide
-	nextChat map[int64]time.Time // per chat
+// prefixFits returns the length in bytes of the longest prefix of s that is
+// at most max UTF-16 units.
+func prefixFits(s string, max int) int {
+	n := 0
+	for i, r := range s {
+		w := utf16.RuneLen(r)
+		if w < 0 {
+			w = 1
+		}
+		if n+w > max {
+			return i
+		}
+		n += w
+	}
+	return len(s)
 }
 
-func newLimiter() *limiter {
-	return &limiter{global: time.Second / 30, perChat: time.Second, perGroup: time.Minute / 20, nextChat: map[int64]time.Time{}}
-}
-
-func (l *limiter) wait(ctx context.Context, chat int64) {
-	if l.global == 0 && l.perChat == 0 {
-		return
-	}
-	l.mu.Lock()
-	now := time.Now()
-	at := now
-	if l.next.After(at) {
-		at = l.next
-	}
-	if c := l.nextChat[chat]; c.After(at) {
-		at = c
-	}
-	l.next = at.Add(l.global)
-	gap := l.perChat
-	if chat < 0 && l.perGroup > gap {
-		gap = l.perGroup
-	}
-	l.nextChat[chat] = at.Add(gap)
-	if len(l.nextChat) > 10000 { // forget chats that are long idle
-		for id, t := range l.nextChat {
-			if t.Before(now) {
-				delete(l.nextChat, id)
-			}
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		if w := utf16.RuneLen(r); w > 0 {
+			n += w
+		} else {
+			n++
 		}
 	}
-	l.mu.Unlock()
-	sleep(ctx, time.Until(at))
-}
-
-func sleep(ctx context.Context, d time.Duration) {
-	if d <= 0 {
-		return
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
-	}
+	return n
 }

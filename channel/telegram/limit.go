@@ -1,0 +1,100 @@
+package telegram
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// limiter keeps Telegram's outbound limits for the whole bot: 30 messages
+// a second in all, one a second in a chat (with a burst of 3, which
+// Telegram tolerates, so a plan sent as text, chart and document is not
+// spread over three seconds), 20 a minute in a group. Each limit is a
+// virtual schedule (GCRA): a message reserves the earliest time every limit
+// that applies allows, and waits for it.
+//
+// One limiter serves one process. Replicas sharing a token divide
+// Telegram's budget: give each WithLimits(30/n, …).
+type limiter struct {
+	global, chat, group rate
+
+	mu     sync.Mutex
+	next   time.Time           // the bot's next free slot
+	chats  map[int64]time.Time // each chat's next free slot (groups too)
+	pruned time.Time
+}
+
+// rate is one message every `every`, bursts of up to `burst`.
+type rate struct {
+	every time.Duration
+	burst int
+}
+
+func newLimiter() *limiter {
+	return &limiter{
+		global: rate{time.Second / 30, 1},
+		chat:   rate{time.Second, 3},
+		group:  rate{3 * time.Second, 1}, // 20 a minute
+		chats:  map[int64]time.Time{},
+	}
+}
+
+// wait blocks until a message to chat may go (or ctx ends).
+func (l *limiter) wait(ctx context.Context, chat int64) {
+	if l.global.every == 0 && l.chat.every == 0 && l.group.every == 0 {
+		return
+	}
+	cr := l.chat
+	if chat < 0 { // groups and channels have negative ids
+		cr = l.group
+	}
+	l.mu.Lock()
+	now := time.Now()
+	// The earliest time both schedules allow: a schedule that is ahead by
+	// less than its burst allowance does not hold a message back.
+	at := now
+	if t := l.next.Add(-l.global.allowance()); t.After(at) {
+		at = t
+	}
+	if t := l.chats[chat].Add(-cr.allowance()); t.After(at) {
+		at = t
+	}
+	l.next = later(l.next, at).Add(l.global.every)
+	l.chats[chat] = later(l.chats[chat], at).Add(cr.every)
+	if len(l.chats) > 10_000 && now.Sub(l.pruned) > time.Second {
+		for id, t := range l.chats {
+			if t.Before(now) { // idle: a missing entry means the same
+				delete(l.chats, id)
+			}
+		}
+		l.pruned = now
+	}
+	l.mu.Unlock()
+	sleep(ctx, time.Until(at))
+}
+
+// pause holds the chat's other messages for d (Telegram answered 429 with
+// retry_after d).
+func (l *limiter) pause(chat int64, d time.Duration) {
+	cr := l.chat
+	if chat < 0 {
+		cr = l.group
+	}
+	l.mu.Lock()
+	if t := time.Now().Add(d + cr.allowance()); t.After(l.chats[chat]) {
+		l.chats[chat] = t
+	}
+	l.mu.Unlock()
+}
+
+// allowance is how far ahead a schedule may run and still let a message go.
+func (r rate) allowance() time.Duration {
+	return time.Duration(max(r.burst-1, 0)) * r.every
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
