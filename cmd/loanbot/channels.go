@@ -6,17 +6,41 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 
 	"loanbot/channel/telegram"
+	"loanbot/channel/web"
 	"loanbot/remind"
 )
 
 // mountChannels starts the channels that are configured: their HTTP
 // endpoints on mux, their background loops on workers (stopped by wctx), and
-// their senders for reminders.
-func mountChannels(ctx, wctx context.Context, workers *sync.WaitGroup, mux *http.ServeMux, senders map[string]remind.Sender, a *app, stderr io.Writer) error {
+// their senders for reminders. It returns what to close before the HTTP
+// server shuts down (the web chat's open event streams never go idle).
+func mountChannels(ctx, wctx context.Context, workers *sync.WaitGroup, mux *http.ServeMux, senders map[string]remind.Sender, a *app, stderr io.Writer) (closers []func() error, err error) {
 	cfg := a.cfg
+	if cfg.Web {
+		opts := []web.Option{web.WithLogger(jsonLogger(stderr))}
+		if cfg.WebSecret != nil {
+			opts = append(opts, web.WithSecret(cfg.WebSecret))
+		}
+		if len(cfg.TrustedProxies) > 0 {
+			opts = append(opts, web.WithTrustedProxies(cfg.TrustedProxies...))
+		}
+		w, err := web.New(a.engine, a.store, opts...)
+		if err != nil {
+			return nil, err
+		}
+		mux.Handle("/", w)
+		senders[web.Channel] = w
+		closers = append(closers, w.Close)
+		where := "http://localhost" + cfg.ListenAddr
+		if !strings.HasPrefix(cfg.ListenAddr, ":") {
+			where = "http://" + cfg.ListenAddr
+		}
+		fmt.Fprintf(stderr, "loanbot: web chat on %s/\n", where)
+	}
 	if cfg.TelegramToken != "" {
 		opts := []telegram.Option{telegram.WithLogger(jsonLogger(stderr))}
 		if cfg.TelegramAPIURL != "" {
@@ -27,10 +51,10 @@ func mountChannels(ctx, wctx context.Context, workers *sync.WaitGroup, mux *http
 		}
 		tg, err := telegram.New(cfg.TelegramToken, a.engine, opts...)
 		if err != nil {
-			return err
+			return closers, err
 		}
 		if err := tg.Start(ctx); err != nil {
-			return err
+			return closers, err
 		}
 		senders["tg"] = tg
 		if cfg.TelegramWebhookURL != "" {
@@ -43,5 +67,5 @@ func mountChannels(ctx, wctx context.Context, workers *sync.WaitGroup, mux *http
 			fmt.Fprintln(stderr, "loanbot: Telegram long polling")
 		}
 	}
-	return nil
+	return closers, nil
 }

@@ -1,20 +1,22 @@
 package main
 
 import (
-	"log/slog"
-	"net/url"
-
 	"context"
+	"errors"
 	"fmt"
 	"io"
-	"loanbot/bot"
-	"loanbot/faq"
-	"loanbot/remind"
+	"log/slog"
+	"net/netip"
+	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
+	"loanbot/bot"
+	"loanbot/faq"
+	"loanbot/remind"
 	"loanbot/store"
 )
 
@@ -26,6 +28,10 @@ type config struct {
 	Sealer     *store.Sealer // nil when LOANBOT_DATA_KEY is unset
 
 	TelegramToken, TelegramAPIURL, TelegramWebhookURL, TelegramWebhookSecret string
+
+	Web            bool     // LOANBOT_WEB: the web chat at "/" (default on)
+	WebSecret      []byte   // LOANBOT_WEB_SECRET; nil: the one kept in Redis
+	TrustedProxies []string // LOANBOT_TRUSTED_PROXIES: whose X-Forwarded-For names the client
 }
 
 // loadConfig reads the environment and names the variable that is wrong.
@@ -44,6 +50,30 @@ func loadConfig() (config, error) {
 		if err != nil || u.Scheme != "https" || u.Path == "" {
 			return c, fmt.Errorf("TELEGRAM_WEBHOOK_URL=%q: want an https:// URL with a path, e.g. https://bot.example.org/telegram", c.TelegramWebhookURL)
 		}
+	}
+	switch v := strings.ToLower(os.Getenv("LOANBOT_WEB")); v {
+	case "", "on", "1", "true":
+		c.Web = true
+	case "off", "0", "false":
+	default:
+		return c, fmt.Errorf("LOANBOT_WEB=%q: want on or off", v)
+	}
+	if v := os.Getenv("LOANBOT_WEB_SECRET"); v != "" {
+		if len(v) < 16 {
+			return c, errors.New("LOANBOT_WEB_SECRET: too short; use at least 16 random characters (e.g. openssl rand -hex 32)")
+		}
+		c.WebSecret = []byte(v)
+	}
+	for _, p := range strings.Split(os.Getenv("LOANBOT_TRUSTED_PROXIES"), ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if _, err := netip.ParsePrefix(p); err != nil {
+			if _, err := netip.ParseAddr(p); err != nil {
+				return c, fmt.Errorf("LOANBOT_TRUSTED_PROXIES: %q is neither an address nor a CIDR (e.g. 10.0.0.0/8)", p)
+			}
+		}
+		c.TrustedProxies = append(c.TrustedProxies, p)
 	}
 	if spec := os.Getenv("LOANBOT_DATA_KEY"); spec != "" {
 		if c.Sealer, err = store.ParseDataKey(spec); err != nil {

@@ -54,7 +54,14 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	var workers sync.WaitGroup
 	wctx, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWorkers()
-	if err := mountChannels(ctx, wctx, &workers, mux, senders, a, stderr); err != nil {
+	closers, err := mountChannels(ctx, wctx, &workers, mux, senders, a, stderr)
+	closeChannels := func() {
+		for _, c := range closers {
+			c()
+		}
+	}
+	if err != nil {
+		closeChannels()
 		return err
 	}
 
@@ -69,6 +76,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	fmt.Fprintf(stderr, "loanbot: serving on %s\n", cfg.ListenAddr)
 	select {
 	case err := <-errc:
+		closeChannels()
 		stopWorkers()
 		if errors.Is(err, http.ErrServerClosed) {
 			return nil
@@ -79,6 +87,10 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	fmt.Fprintln(stderr, "loanbot: shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	// The web chat's streams end first (they never go idle); its replies in
+	// flight are waited for below, with the workers.
+	workers.Add(1)
+	go func() { defer workers.Done(); closeChannels() }()
 	err = srv.Shutdown(sctx) // waits for requests in flight
 	stopWorkers()
 	done := make(chan struct{})

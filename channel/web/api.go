@@ -1,0 +1,449 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"loanbot/bot"
+	"loanbot/msg"
+	"loanbot/store"
+)
+
+// entry is one message of a conversation as the history keeps it.
+type entry struct {
+	ID      string         `json:"id"`
+	From    string         `json:"from"` // "user" or "bot"
+	Text    string         `json:"text,omitempty"`
+	Buttons [][]msg.Button `json:"buttons,omitempty"`
+	Image   *file          `json:"image,omitempty"`
+	Doc     *file          `json:"doc,omitempty"`
+	At      int64          `json:"at"`             // ms
+	Push    bool           `json:"push,omitempty"` // not an answer to the user's last message (a reminder)
+}
+
+type file struct {
+	Name    string `json:"name"`
+	MIME    string `json:"mime"`
+	Data    []byte `json:"data"`
+	Caption string `json:"caption,omitempty"`
+}
+
+// view is a message as the page gets it: files as URLs.
+type view struct {
+	ID      string         `json:"id"`
+	From    string         `json:"from"`
+	Text    string         `json:"text,omitempty"`
+	Buttons [][]msg.Button `json:"buttons,omitempty"`
+	Image   string         `json:"image,omitempty"`
+	Alt     string         `json:"alt,omitempty"`
+	Doc     string         `json:"doc,omitempty"`
+	DocName string         `json:"docName,omitempty"`
+	At      int64          `json:"at"`
+	Push    bool           `json:"push,omitempty"`
+	Away    bool           `json:"away,omitempty"` // kept while no page was open
+}
+
+func (e *entry) view() view {
+	v := view{ID: e.ID, From: e.From, Text: e.Text, Buttons: e.Buttons, At: e.At, Push: e.Push}
+	if e.Image != nil {
+		v.Image = "/api/file/" + e.ID + "/image"
+		v.Alt = e.Image.Caption
+	}
+	if e.Doc != nil {
+		v.Doc = "/api/file/" + e.ID + "/doc"
+		v.DocName = e.Doc.Name
+	}
+	return v
+}
+
+func attach(a *msg.Attachment) *file {
+	if a == nil {
+		return nil
+	}
+	return &file{Name: a.Name, MIME: a.MIME, Data: a.Data, Caption: a.Caption}
+}
+
+// botEntries turns replies into history entries with ids "<base>.<n>".
+func botEntries(base string, reps []bot.Reply, at time.Time, push bool) []entry {
+	out := make([]entry, 0, len(reps))
+	for i, r := range reps {
+		out = append(out, entry{ID: base + "." + strconv.Itoa(i), From: "bot", Text: r.Text, Buttons: r.Buttons,
+			Image: attach(r.Image), Doc: attach(r.Document), At: at.UnixMilli(), Push: push})
+	}
+	return out
+}
+
+func encode(es []entry) []store.WebMessage {
+	out := make([]store.WebMessage, 0, len(es))
+	for i := range es {
+		data, _ := json.Marshal(&es[i])
+		out = append(out, store.WebMessage{ID: es[i].ID, Data: data})
+	}
+	return out
+}
+
+func decode(ms []store.WebMessage) []entry {
+	out := make([]entry, 0, len(ms))
+	for _, m := range ms {
+		var e entry
+		if json.Unmarshal(m.Data, &e) == nil {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func views(es []entry) []view {
+	out := make([]view, len(es))
+	for i := range es {
+		out[i] = es[i].view()
+	}
+	return out
+}
+
+// request is what the page posts: a typed text, or a tapped button's
+// payload with its label (shown as the user's message).
+type request struct {
+	ID      string `json:"id"`
+	Text    string `json:"text"`
+	Payload string `json:"payload"`
+	Label   string `json:"label"`
+	// Silent: the page's own "/start" on a first visit, which the user did
+	// not type and does not see.
+	Silent bool `json:"silent"`
+}
+
+// answer is the reply to a posted message.
+type answer struct {
+	Messages []view `json:"messages"`
+	Lang     string `json:"lang,omitempty"`
+	Pending  bool   `json:"pending,omitempty"` // the reply will come through the event stream
+}
+
+const (
+	maxText    = 4096 // runes kept of a typed message (the engine reads no more)
+	maxPayload = 256
+	maxLabel   = 200
+)
+
+func validID(id string) bool {
+	if len(id) < 8 || len(id) > 64 {
+		return false
+	}
+	for _, c := range id {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// message handles POST /api/message.
+func (s *Server) message(w http.ResponseWriter, r *http.Request) {
+	if crossSite(r) {
+		apiError(w, http.StatusForbidden, "cross_origin")
+		return
+	}
+	if !isJSON(r) {
+		apiError(w, http.StatusUnsupportedMediaType, "json_only")
+		return
+	}
+	if r.ContentLength > maxBody {
+		apiError(w, http.StatusRequestEntityTooLarge, "too_large")
+		return
+	}
+	var req request
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+	if err := dec.Decode(&req); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			apiError(w, http.StatusRequestEntityTooLarge, "too_large")
+			return
+		}
+		apiError(w, http.StatusBadRequest, "bad_json")
+		return
+	}
+	req.Text = strings.TrimSpace(req.Text)
+	switch {
+	case !validID(req.ID):
+		apiError(w, http.StatusBadRequest, "bad_id")
+		return
+	case req.Payload == "" && req.Text == "",
+		len(req.Payload) > maxPayload || !utf8.ValidString(req.Payload) || !utf8.ValidString(req.Text),
+		req.Silent && req.Text != "/start":
+		apiError(w, http.StatusBadRequest, "bad_message")
+		return
+	}
+	if s.addrLimit > 0 {
+		n, err := s.st.CountAddr(r.Context(), s.clientAddr(r), s.addrWindow)
+		if err != nil {
+			s.log.Warn("web: address limit", "err", err) // Redis is down: the engine will say so
+		} else if n > s.addrLimit {
+			w.Header().Set("Retry-After", strconv.Itoa(int(s.addrWindow/time.Second)+1))
+			apiError(w, http.StatusTooManyRequests, "rate_limited")
+			return
+		}
+	}
+	id := s.identify(w, r)
+	user := Channel + ":" + id
+	now := time.Now()
+
+	in := bot.Inbound{Channel: Channel, UserID: id, ChatID: id, LangHint: langHint(r), MessageID: req.ID}
+	shown := entry{ID: req.ID, From: "user", At: now.UnixMilli()}
+	if req.Payload != "" {
+		in.Payload = req.Payload
+		shown.Text = truncate(strings.TrimSpace(req.Label), maxLabel)
+		if shown.Text == "" {
+			shown.Text = req.Payload
+		}
+	} else {
+		in.Text = req.Text
+		shown.Text = truncate(req.Text, maxText)
+	}
+	if !s.begin() {
+		apiError(w, http.StatusServiceUnavailable, "closing")
+		return
+	}
+	after := req.ID
+	if req.Silent {
+		after = ""
+	} else if _, err := s.st.AppendHistory(r.Context(), user, "", encode([]entry{shown}), s.historyMax); err != nil {
+		// Keep going: the engine answers (it may say to resend); the
+		// replies then have no message to follow and are not kept.
+		s.log.Warn("web: keep message", "err", err)
+	}
+
+	// The engine runs apart from the request: a browser that goes away
+	// does not cut a message in half, and a slow answer still arrives.
+	type result struct {
+		es   []entry
+		kept bool // in the history (false: the user was deleted meanwhile: /forget)
+	}
+	done := make(chan result)
+	// stop tells the engine's goroutine that the request stopped waiting:
+	// true when the answer is to go through the stream instead.
+	stop := make(chan bool, 1)
+	go func() {
+		defer s.work.Done()
+		ctx := context.WithoutCancel(r.Context())
+		reps, err := s.eng.Handle(ctx, in)
+		if err != nil {
+			s.log.Warn("web: handle", "err", err)
+		}
+		res := result{es: botEntries(req.ID, reps, time.Now(), false)}
+		if len(res.es) > 0 {
+			if res.kept, err = s.st.AppendHistory(ctx, user, after, encode(res.es), s.historyMax); err != nil {
+				s.log.Warn("web: keep replies", "err", err)
+			}
+		}
+		select {
+		case done <- res:
+		case late := <-stop:
+			if late && res.kept {
+				ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+				defer cancel()
+				s.deliver(ctx, user, res.es)
+			}
+		}
+	}()
+	t := time.NewTimer(s.replyTimeout)
+	defer t.Stop()
+	select {
+	case res := <-done:
+		writeJSON(w, http.StatusOK, answer{Messages: views(res.es), Lang: langOf(res.es)})
+	case <-t.C:
+		// Too slow for this request: the page keeps its typing indicator
+		// until the answer comes through the stream (or the next visit).
+		stop <- true
+		writeJSON(w, http.StatusAccepted, answer{Messages: []view{}, Pending: true})
+	case <-r.Context().Done():
+		stop <- false // gone: the replies are in the history for the next visit
+	}
+}
+
+// history handles GET /api/history: the kept conversation, the messages
+// that came while no page was open marked "away".
+func (s *Server) history(w http.ResponseWriter, r *http.Request) {
+	if crossSite(r) {
+		apiError(w, http.StatusForbidden, "cross_origin")
+		return
+	}
+	id := s.identify(w, r)
+	user := Channel + ":" + id
+	ms, err := s.st.History(r.Context(), user)
+	if err != nil {
+		s.log.Warn("web: history", "err", err)
+		apiError(w, http.StatusServiceUnavailable, "unavailable")
+		return
+	}
+	es := decode(ms)
+	away, err := s.st.DrainOutbox(r.Context(), user)
+	if err != nil {
+		s.log.Warn("web: outbox", "err", err)
+	}
+	vs := views(es)
+	at := make(map[string]int, len(vs))
+	for i, v := range vs {
+		at[v.ID] = i
+	}
+	for _, e := range decode(away) {
+		if i, ok := at[e.ID]; ok {
+			vs[i].Away = true
+			continue
+		}
+		v := e.view()
+		v.Away = true
+		vs = append(vs, v)
+	}
+	writeJSON(w, http.StatusOK, answer{Messages: vs, Lang: langOf(es)})
+}
+
+// file handles GET /api/file/{id}/{kind}: the image or document of one of
+// the user's own messages.
+func (s *Server) file(w http.ResponseWriter, r *http.Request) {
+	if crossSite(r) {
+		apiError(w, http.StatusForbidden, "cross_origin")
+		return
+	}
+	id, kind := r.PathValue("id"), r.PathValue("kind")
+	user := Channel + ":" + s.identify(w, r)
+	ms, err := s.st.History(r.Context(), user)
+	if err != nil {
+		apiError(w, http.StatusServiceUnavailable, "unavailable")
+		return
+	}
+	for _, m := range ms {
+		if m.ID != id {
+			continue
+		}
+		es := decode([]store.WebMessage{m})
+		if len(es) == 0 {
+			break
+		}
+		f := es[0].Image
+		if kind == "doc" {
+			f = es[0].Doc
+		} else if kind != "image" {
+			break
+		}
+		if f == nil {
+			break
+		}
+		h := w.Header()
+		switch f.MIME {
+		case "image/png", "image/jpeg", "image/gif", "image/webp":
+			h.Set("Content-Type", f.MIME)
+		default: // never render what could run script (SVG, HTML) on our origin
+			h.Set("Content-Type", "application/octet-stream")
+			h.Set("Content-Disposition", "attachment; filename*=UTF-8''"+urlPathEscape(f.Name))
+		}
+		if kind == "doc" {
+			h.Set("Content-Disposition", "attachment; filename*=UTF-8''"+urlPathEscape(f.Name))
+		}
+		h.Set("Cache-Control", "private, max-age=86400")
+		h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+		w.Write(f.Data)
+		return
+	}
+	apiError(w, http.StatusNotFound, "not_found")
+}
+
+// Send delivers replies the user did not ask for just now (reminders) to
+// the web user userID: to their open page, else kept for their next visit
+// (msg.ErrDeferred). Either way they join the history.
+func (s *Server) Send(ctx context.Context, userID string, reps []bot.Reply) error {
+	user := Channel + ":" + userID
+	es := botEntries("p"+randomID(), reps, time.Now(), true)
+	if _, err := s.st.AppendHistory(ctx, user, "", encode(es), s.historyMax); err != nil {
+		return err
+	}
+	return s.deliver(ctx, user, es)
+}
+
+// deliver pushes entries to the user's open page in this process, or keeps
+// them in the outbox and tells the other replicas, one of which may hold
+// the page.
+func (s *Server) deliver(ctx context.Context, user string, es []entry) error {
+	if s.hub.push(user, views(es)) {
+		return nil
+	}
+	if err := s.st.PushOutbox(ctx, user, encode(es)); err != nil {
+		return err
+	}
+	if err := s.st.NotifyWeb(ctx, user); err != nil {
+		s.log.Warn("web: notify replicas", "err", err)
+	}
+	return msg.ErrDeferred
+}
+
+func randomID() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// langOf tells the language the bot last spoke in ("zh-Hans", "zh-Hant",
+// "en"), so the page's own words follow /lang.
+func langOf(es []entry) string {
+	for i := len(es) - 1; i >= 0; i-- {
+		if es[i].From != "bot" || es[i].Text == "" {
+			continue
+		}
+		han, latin := 0, 0
+		for _, c := range es[i].Text {
+			switch {
+			case unicode.Is(unicode.Han, c):
+				han++
+			case c < unicode.MaxASCII && unicode.IsLetter(c):
+				latin++
+			}
+		}
+		if latin > 3*han {
+			return "en"
+		}
+		if l := bot.DetectLang(es[i].Text); l != "" {
+			return l
+		}
+	}
+	return ""
+}
+
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n])
+}
+
+func urlPathEscape(s string) string {
+	var b strings.Builder
+	for _, c := range []byte(s) {
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_' {
+			b.WriteByte(c)
+		} else {
+			b.WriteString("%" + strings.ToUpper(hex.EncodeToString([]byte{c})))
+		}
+	}
+	return b.String()
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	json.NewEncoder(w).Encode(v)
+}
+
+func apiError(w http.ResponseWriter, code int, what string) {
+	writeJSON(w, code, map[string]string{"error": what})
+}

@@ -1,0 +1,193 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// The event stream carries what the user did not ask for just now:
+// reminders, and answers too slow for their request. A page holds one
+// stream (EventSource reconnects by itself); a message for a user whose
+// page is open on another replica goes through the outbox and a Pub/Sub
+// notice that makes that replica send it.
+
+// perUserStreams bounds the pages (tabs) of one user with a stream open in
+// one process; a new one closes the oldest.
+const perUserStreams = 4
+
+type stream struct {
+	ch   chan []view
+	gone chan struct{} // closed when the hub drops the stream
+	once sync.Once
+}
+
+func (st *stream) drop() { st.once.Do(func() { close(st.gone) }) }
+
+type hub struct {
+	mu    sync.Mutex
+	users map[string][]*stream
+	n     int
+	max   int
+}
+
+func newHub(max int) *hub { return &hub{users: map[string][]*stream{}, max: max} }
+
+// add opens a stream for user, or returns nil when the process holds as
+// many as it may.
+func (h *hub) add(user string) *stream {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	ss := h.users[user]
+	if len(ss) >= perUserStreams {
+		ss[0].drop()
+		ss = ss[1:]
+		h.n--
+	}
+	if h.n >= h.max {
+		h.users[user] = ss
+		return nil
+	}
+	st := &stream{ch: make(chan []view, 16), gone: make(chan struct{})}
+	h.users[user] = append(ss, st)
+	h.n++
+	return st
+}
+
+func (h *hub) remove(user string, st *stream) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	ss := h.users[user]
+	for i, x := range ss {
+		if x == st {
+			ss = append(ss[:i:i], ss[i+1:]...)
+			h.n--
+			break
+		}
+	}
+	if len(ss) == 0 {
+		delete(h.users, user)
+	} else {
+		h.users[user] = ss
+	}
+	st.drop()
+}
+
+// push hands vs to every open stream of user; false when none took them.
+func (h *hub) push(user string, vs []view) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	ok := false
+	for _, st := range h.users[user] {
+		select {
+		case st.ch <- vs:
+			ok = true
+		default: // a stuck page; the message is in its history
+		}
+	}
+	return ok
+}
+
+func (h *hub) has(user string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.users[user]) > 0
+}
+
+func (h *hub) closeAll() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, ss := range h.users {
+		for _, st := range ss {
+			st.drop()
+		}
+	}
+}
+
+// events handles GET /api/events.
+func (s *Server) events(w http.ResponseWriter, r *http.Request) {
+	if crossSite(r) {
+		apiError(w, http.StatusForbidden, "cross_origin")
+		return
+	}
+	if s.ctx.Err() != nil {
+		apiError(w, http.StatusServiceUnavailable, "closing")
+		return
+	}
+	user := Channel + ":" + s.identify(w, r)
+	st := s.hub.add(user)
+	if st == nil {
+		w.Header().Set("Retry-After", "30")
+		apiError(w, http.StatusServiceUnavailable, "busy")
+		return
+	}
+	defer s.hub.remove(user, st)
+	s.subscribe()
+
+	rc := http.NewResponseController(w)
+	rc.SetWriteDeadline(time.Time{}) // a stream outlives the server's write timeout
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Accel-Buffering", "no") // nginx: do not hold events back
+	w.WriteHeader(http.StatusOK)
+	w.Write([]byte("retry: 3000\n\n"))
+	if err := rc.Flush(); err != nil {
+		return
+	}
+	// What came while no page was open (or while this one reconnected).
+	if away, err := s.st.DrainOutbox(r.Context(), user); err == nil && len(away) > 0 {
+		vs := views(decode(away))
+		for i := range vs {
+			vs[i].Away = true
+		}
+		st.ch <- vs
+	}
+	beat := time.NewTicker(s.heartbeat)
+	defer beat.Stop()
+	for {
+		select {
+		case vs := <-st.ch:
+			for _, v := range vs {
+				data, _ := json.Marshal(v)
+				w.Write([]byte("event: message\ndata: "))
+				w.Write(data)
+				w.Write([]byte("\n\n"))
+			}
+		case <-beat.C:
+			w.Write([]byte(": keep-alive\n\n"))
+		case <-st.gone:
+			return
+		case <-s.ctx.Done():
+			return
+		case <-r.Context().Done():
+			return
+		}
+		if err := rc.Flush(); err != nil {
+			return
+		}
+	}
+}
+
+// subscribe starts, once, listening for other replicas' notices that a
+// user of an open page here has something in their outbox.
+func (s *Server) subscribe() {
+	s.subOne.Do(func() {
+		notices := s.st.WebNotices(s.ctx)
+		go func() {
+			for user := range notices {
+				if !s.hub.has(user) {
+					continue
+				}
+				ms, err := s.st.DrainOutbox(s.ctx, user)
+				if err != nil || len(ms) == 0 {
+					continue
+				}
+				if !s.hub.push(user, views(decode(ms))) {
+					s.st.PushOutbox(s.ctx, user, ms) // the page closed meanwhile
+				}
+			}
+		}()
+	})
+}

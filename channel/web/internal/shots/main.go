@@ -1,0 +1,147 @@
+// Command shots photographs the web chat on a 360×740 phone screen, light
+// and dark: the welcome, an FAQ answer and a negotiation plan, as PNG files
+// for the README.
+//
+//	go run ./channel/web/internal/shots -out docs
+//
+// It runs the real engine and FAQ on an embedded Redis and drives headless
+// Chromium (Debian's chromium package).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"loanbot/bot"
+	"loanbot/channel/web"
+	"loanbot/channel/web/internal/browsertest"
+	"loanbot/faq"
+	"loanbot/remind"
+	"loanbot/store"
+)
+
+func main() {
+	out := flag.String("out", "docs", "directory for the PNG files")
+	flag.Parse()
+	if err := run(*out); err != nil {
+		log.Fatal(err)
+	}
+}
+
+func run(out string) error {
+	if browsertest.ExecPath() == "" {
+		return fmt.Errorf("no Chromium (apt-get install chromium)")
+	}
+	rdb, stop, err := store.Embedded()
+	if err != nil {
+		return err
+	}
+	defer stop()
+	st := store.New(rdb)
+	kb, err := faq.Load()
+	if err != nil {
+		return err
+	}
+	eng, err := bot.New(st, kb, bot.WithReminders(remind.NewService(st, "Asia/Shanghai")))
+	if err != nil {
+		return err
+	}
+	srv, err := web.New(eng, st)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: srv}
+	go hs.Serve(ln)
+	defer hs.Shutdown(context.Background())
+	url := "http://" + ln.Addr().String() + "/"
+
+	for _, scheme := range []string{"light", "dark"} {
+		if err := shoot(url, scheme, out); err != nil {
+			return fmt.Errorf("%s: %w", scheme, err)
+		}
+	}
+	return nil
+}
+
+func shoot(url, scheme, out string) error {
+	dir, err := os.MkdirTemp("", "shots")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	b, err := browsertest.Start(dir, "zh-CN")
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	if err := b.Dark(scheme == "dark"); err != nil {
+		return err
+	}
+	snap := func(name string) error {
+		// Let smooth scrolling settle; no caret or focus ring in the picture.
+		if err := chromedp.Do(b.Ctx, chromedp.Sleep(800*time.Millisecond)); err != nil {
+			return err
+		}
+		if _, err := browsertest.Eval[bool](b, `(document.activeElement && document.activeElement.blur(), true)`); err != nil {
+			return err
+		}
+		png, err := b.Screenshot()
+		if err != nil {
+			return err
+		}
+		path := filepath.Join(out, "web-"+name+"-"+scheme+".png")
+		fmt.Println(path)
+		return os.WriteFile(path, png, 0o644)
+	}
+	if err := b.Open(url); err != nil {
+		return err
+	}
+	if err := snap("welcome"); err != nil {
+		return err
+	}
+	if _, err := b.Say("微粒贷逾期会被起诉吗"); err != nil {
+		return err
+	}
+	if err := snap("faq"); err != nil {
+		return err
+	}
+	steps := []struct{ tap, say string }{
+		{say: "/prep"}, {tap: "微粒贷"}, {say: "35000"}, {say: "60"}, {say: "8000"}, {say: "5000"},
+		{tap: "跳过"}, {tap: "失业/收入下降"}, {tap: "分期"}, {tap: "确认，生成方案"},
+	}
+	for _, s := range steps {
+		var err error
+		if s.tap != "" {
+			_, err = b.Tap(s.tap)
+		} else {
+			_, err = b.Say(s.say)
+		}
+		if err != nil {
+			return fmt.Errorf("%s%s: %w", s.tap, s.say, err)
+		}
+	}
+	if err := snap("plan"); err != nil {
+		return err
+	}
+	if _, err := b.Tap("看还款图"); err != nil {
+		return err
+	}
+	if _, err := chromedp.Run(b.Ctx, chromedp.Poll[bool](`(() => { const i = document.querySelector("#log img"); return !!i && i.complete && i.naturalWidth > 0 })()`)); err != nil {
+		return err
+	}
+	return snap("chart")
+}
