@@ -11,6 +11,7 @@ import (
 
 	"loanbot/channel/telegram"
 	"loanbot/channel/web"
+	"loanbot/channel/wechat"
 	"loanbot/remind"
 )
 
@@ -40,6 +41,23 @@ func mountChannels(ctx, wctx context.Context, workers *sync.WaitGroup, mux *http
 			where = "http://" + cfg.ListenAddr
 		}
 		fmt.Fprintf(stderr, "loanbot: web chat on %s/\n", where)
+	}
+	if cfg.WeChat.Token != "" {
+		wx, err := wechat.New(cfg.WeChat, a.engine, a.store, wechat.WithLogger(jsonLogger(stderr)), wechat.WithReminders(a.reminders))
+		if err != nil {
+			return closers, err
+		}
+		mux.Handle("/wechat", wx)
+		senders[wechat.Channel] = wx
+		closers = append(closers, wx.Close)
+		mode := "plaintext mode"
+		if cfg.WeChat.AESKey != "" {
+			mode = "plaintext, compatible and safe mode"
+		}
+		fmt.Fprintf(stderr, "loanbot: WeChat Official Account on /wechat (%s)\n", mode)
+		if wx.API() == nil {
+			fmt.Fprintln(stderr, "loanbot: WECHAT_APP_ID/WECHAT_APP_SECRET not set: late WeChat answers and reminders wait for the user's next message")
+		}
 	}
 	if cfg.TelegramToken != "" {
 		opts := []telegram.Option{telegram.WithLogger(jsonLogger(stderr))}

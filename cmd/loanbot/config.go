@@ -15,6 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"loanbot/bot"
+	"loanbot/channel/wechat"
 	"loanbot/faq"
 	"loanbot/remind"
 	"loanbot/store"
@@ -28,6 +29,8 @@ type config struct {
 	Sealer     *store.Sealer // nil when LOANBOT_DATA_KEY is unset
 
 	TelegramToken, TelegramAPIURL, TelegramWebhookURL, TelegramWebhookSecret string
+
+	WeChat wechat.Config // WECHAT_*: on when Token is set
 
 	Web            bool     // LOANBOT_WEB: the web chat at "/" (default on)
 	WebSecret      []byte   // LOANBOT_WEB_SECRET; nil: the one kept in Redis
@@ -49,6 +52,22 @@ func loadConfig() (config, error) {
 		u, err := url.Parse(c.TelegramWebhookURL)
 		if err != nil || u.Scheme != "https" || u.Path == "" {
 			return c, fmt.Errorf("TELEGRAM_WEBHOOK_URL=%q: want an https:// URL with a path, e.g. https://bot.example.org/telegram", c.TelegramWebhookURL)
+		}
+	}
+	c.WeChat = wechat.Config{Token: os.Getenv("WECHAT_TOKEN"), AESKey: os.Getenv("WECHAT_AES_KEY"),
+		AppID: os.Getenv("WECHAT_APP_ID"), AppSecret: os.Getenv("WECHAT_APP_SECRET"),
+		APIURL: os.Getenv("WECHAT_API_URL"), TemplateID: os.Getenv("WECHAT_REMINDER_TEMPLATE_ID")}
+	if w := c.WeChat; w.Token != "" {
+		if w.AESKey != "" && len(w.AESKey) != 43 {
+			return c, fmt.Errorf("WECHAT_AES_KEY: %d characters; the EncodingAESKey of the account's server settings has 43", len(w.AESKey))
+		}
+		if w.AESKey != "" && w.AppID == "" {
+			return c, errors.New("WECHAT_APP_ID: needed with WECHAT_AES_KEY (the encrypted messages end with it)")
+		}
+		if w.APIURL != "" {
+			if u, err := url.Parse(w.APIURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+				return c, fmt.Errorf("WECHAT_API_URL=%q: want an http(s):// URL", w.APIURL)
+			}
 		}
 	}
 	switch v := strings.ToLower(os.Getenv("LOANBOT_WEB")); v {

@@ -20,6 +20,7 @@ Usage:
   loanbot ask   [--json] [--lang L] [QUESTION] one FAQ answer (no QUESTION: one a line from stdin)
   loanbot serve                               serve health, readiness and the channels that are configured
   loanbot flows [--mermaid]                   print the dialog flows
+  loanbot wechat-menu                         create the WeChat Official Account's menu (FAQ, 协商准备, 还款提醒)
 
 Without REDIS_URL the bot runs on an embedded in-process Redis: nothing persists.
 `
@@ -46,6 +47,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runServe(ctx, args[1:], stderr)
 	case "flows":
 		err = runFlows(args[1:], stdout)
+	case "wechat-menu":
+		err = runWechatMenu(ctx, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -1,0 +1,242 @@
+package wechat
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"time"
+
+	"loanbot/store"
+)
+
+// DefaultAPIURL is WeChat's API host.
+const DefaultAPIURL = "https://api.weixin.qq.com"
+
+// Secrets is where the access_token is kept for every replica (*store.Store).
+type Secrets interface {
+	ChannelSecret(ctx context.Context, channel, name string) (store.Secret, bool, error)
+	SetChannelSecret(ctx context.Context, channel, name, value string, ttl time.Duration) (store.Secret, error)
+	DeleteSecretIf(ctx context.Context, channel, name string, sec store.Secret) error
+	TryLock(ctx context.Context, channel, name string, ttl time.Duration) (unlock func(), ok bool, err error)
+}
+
+// APIError is an error code of WeChat's API.
+type APIError struct {
+	Code int
+	Msg  string
+}
+
+func (e *APIError) Error() string { return fmt.Sprintf("wechat API errcode %d: %s", e.Code, e.Msg) }
+
+// Error codes the adapter acts on.
+const (
+	codeBusy         = -1    // system busy: nothing was done, try again
+	codeInvalidToken = 40001 // the token is not (or no longer) valid
+	codeBadToken     = 40014
+	codeTokenExpired = 42001
+	codeUnfollowed   = 43004 // the user does not follow the account
+	codeOutOfWindow  = 45015 // 48 hours since the user's last message
+	codeOverQuota    = 45047 // customer-service quota spent
+	codeBlocked      = 43019 // the user is in the account's blacklist
+)
+
+// errUncertain: the request may or may not have reached WeChat (a timeout
+// after it was sent). Sending it again could show the message twice.
+var errUncertain = errors.New("wechat: no answer from the API; the message may have been sent")
+
+// API calls WeChat's server API with an access_token shared through Redis.
+type API struct {
+	base, appID, secret string
+	client              *http.Client
+	secrets             Secrets
+	now                 func() time.Time
+}
+
+// NewAPI makes an API client for appID/secret on base (WECHAT_API_URL).
+func NewAPI(base, appID, secret string, secrets Secrets, client *http.Client) *API {
+	if base == "" {
+		base = DefaultAPIURL
+	}
+	if client == nil {
+		client = &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
+			Proxy: http.ProxyFromEnvironment, MaxIdleConnsPerHost: 32, IdleConnTimeout: 90 * time.Second}}
+	}
+	return &API{base: base, appID: appID, secret: secret, client: client, secrets: secrets, now: time.Now}
+}
+
+// tokenName is the token's key: one per account.
+func (a *API) tokenName() string { return "access_token:" + a.appID }
+
+// tokenMargin: a token is refreshed this long before WeChat says it expires.
+const tokenMargin = 5 * time.Minute
+
+// token returns the shared access_token, fetching one when there is none.
+// One replica fetches at a time (each fetch invalidates the previous token
+// a few minutes later); the others wait for its result.
+func (a *API) token(ctx context.Context) (store.Secret, error) {
+	for attempt := 0; ; attempt++ {
+		sec, ok, err := a.secrets.ChannelSecret(ctx, "wx", a.tokenName())
+		if err != nil {
+			return store.Secret{}, err
+		}
+		if ok {
+			return sec, nil
+		}
+		unlock, mine, err := a.secrets.TryLock(ctx, "wx", a.tokenName(), 15*time.Second)
+		if err != nil {
+			return store.Secret{}, err
+		}
+		if mine {
+			defer unlock()
+			// Someone may have put one there between our read and the lock.
+			if sec, ok, err := a.secrets.ChannelSecret(ctx, "wx", a.tokenName()); err != nil || ok {
+				return sec, err
+			}
+			return a.fetchToken(ctx)
+		}
+		if attempt >= 100 {
+			return store.Secret{}, errors.New("wechat: waited too long for another replica's access_token")
+		}
+		select {
+		case <-ctx.Done():
+			return store.Secret{}, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+func (a *API) fetchToken(ctx context.Context) (store.Secret, error) {
+	q := url.Values{"grant_type": {"client_credential"}, "appid": {a.appID}, "secret": {a.secret}}
+	req, err := http.NewRequestWithContext(ctx, "GET", a.base+"/cgi-bin/token?"+q.Encode(), nil)
+	if err != nil {
+		return store.Secret{}, err
+	}
+	var out struct {
+		AccessToken string `json:"access_token"`
+		ExpiresIn   int    `json:"expires_in"`
+		ErrCode     int    `json:"errcode"`
+		ErrMsg      string `json:"errmsg"`
+	}
+	if err := a.do(req, &out); err != nil {
+		return store.Secret{}, fmt.Errorf("wechat access_token: %w", err)
+	}
+	if out.ErrCode != 0 || out.AccessToken == "" {
+		return store.Secret{}, fmt.Errorf("wechat access_token (check WECHAT_APP_ID and WECHAT_APP_SECRET): %w", &APIError{out.ErrCode, out.ErrMsg})
+	}
+	ttl := time.Duration(out.ExpiresIn)*time.Second - tokenMargin
+	if ttl < time.Minute {
+		ttl = time.Minute
+	}
+	return a.secrets.SetChannelSecret(ctx, "wx", a.tokenName(), out.AccessToken, ttl)
+}
+
+// Post calls path with body as JSON and the access_token. A token WeChat
+// refuses (40001, 40014, 42001: revoked by another fetch, or expired) is
+// dropped from Redis, only if it is still the one there, and the call made
+// once more with a fresh one. A timeout is errUncertain and not retried.
+func (a *API) Post(ctx context.Context, path string, body any) error {
+	data, err := json.Marshal(body)
+	if err != nil {
+		return err
+	}
+	for retry := 0; ; retry++ {
+		tok, err := a.token(ctx)
+		if err != nil {
+			return err
+		}
+		req, err := http.NewRequestWithContext(ctx, "POST", a.base+path+"?access_token="+url.QueryEscape(tok.Value), bytes.NewReader(data))
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Content-Type", "application/json; charset=utf-8")
+		var out struct {
+			ErrCode int    `json:"errcode"`
+			ErrMsg  string `json:"errmsg"`
+		}
+		if err := a.do(req, &out); err != nil {
+			return err
+		}
+		switch out.ErrCode {
+		case 0:
+			return nil
+		case codeInvalidToken, codeBadToken, codeTokenExpired:
+			if retry == 0 {
+				if err := a.secrets.DeleteSecretIf(ctx, "wx", a.tokenName(), tok); err != nil {
+					return err
+				}
+				continue
+			}
+		case codeBusy:
+			if retry == 0 {
+				select {
+				case <-ctx.Done():
+					return ctx.Err()
+				case <-time.After(500 * time.Millisecond):
+				}
+				continue
+			}
+		}
+		return &APIError{out.ErrCode, out.ErrMsg}
+	}
+}
+
+// do sends req and decodes its JSON answer. An error after the request may
+// have been written is errUncertain.
+func (a *API) do(req *http.Request, out any) error {
+	res, err := a.client.Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) && (ue.Timeout() || errors.Is(err, io.ErrUnexpectedEOF)) {
+			return fmt.Errorf("%w: %v", errUncertain, err)
+		}
+		return err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(res.Body, 1<<20))
+	if err != nil {
+		return fmt.Errorf("%w: %v", errUncertain, err)
+	}
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("wechat API: HTTP %d", res.StatusCode)
+	}
+	if err := json.Unmarshal(b, out); err != nil {
+		return fmt.Errorf("wechat API: %w", err)
+	}
+	return nil
+}
+
+// SendText sends a customer-service text message.
+func (a *API) SendText(ctx context.Context, openID, text string) error {
+	return a.Post(ctx, "/cgi-bin/message/custom/send", map[string]any{
+		"touser": openID, "msgtype": "text", "text": map[string]string{"content": text}})
+}
+
+// SendTemplate sends a template message; the text goes in the "first"
+// field, as most reminder templates put their lead line there, and the
+// rest of the template's fields are left to it.
+func (a *API) SendTemplate(ctx context.Context, openID, templateID, text string) error {
+	return a.Post(ctx, "/cgi-bin/message/template/send", map[string]any{
+		"touser": openID, "template_id": templateID,
+		"data": map[string]any{"first": map[string]string{"value": text}}})
+}
+
+// Menu is the custom menu `loanbot wechat-menu` creates: the three things
+// the bot does, each a CLICK whose key names the command it runs.
+var Menu = map[string]any{"button": []map[string]string{
+	{"type": "click", "name": "法律问题", "key": "faq"},
+	{"type": "click", "name": "协商准备", "key": "prep"},
+	{"type": "click", "name": "还款提醒", "key": "remind"},
+}}
+
+// menuCommands maps the menu's CLICK keys to commands.
+var menuCommands = map[string]string{"faq": "/faq", "prep": "/prep", "remind": "/remind", "reminders": "/reminders", "plan": "/plan", "help": "/help"}
+
+// CreateMenu sets the account's custom menu.
+func (a *API) CreateMenu(ctx context.Context) error {
+	return a.Post(ctx, "/cgi-bin/menu/create", Menu)
+}

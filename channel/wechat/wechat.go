@@ -1,0 +1,507 @@
+// Package wechat is the WeChat Official Account adapter: the server
+// endpoint WeChat posts users' messages to (plaintext, compatible and safe
+// mode), passive replies, and the customer-service message API for answers
+// that come late and for reminders, within the account's small quota.
+//
+// The protocol, in short. WeChat signs every request (sha1 of the sorted
+// token, timestamp and nonce; in the encrypted modes msg_signature covers
+// the Encrypt field too) and gives up on a request after 5 s, then sends it
+// again, up to three times. A passive reply (the HTTP answer) is free but
+// must come within those 5 s; anything later goes through the
+// customer-service API, which allows 5 messages in the 48 hours after the
+// user's last message (3 in the minute after a menu click).
+//
+// So a message is handed to the engine in the background and answered
+// passively when the answer is ready within about 4 s; otherwise the request
+// is acknowledged ("success") and the answer sent through the API when it
+// is ready. A retry of a message this process is still handling (or handled
+// a moment ago) waits for the same answer instead of handling it again;
+// the engine's own de-duplication (by MsgId, or sender + CreateTime for
+// events) covers other replicas and restarts. What cannot be sent (quota
+// spent, window closed) is kept and delivered, with an apology, in the
+// reply to the user's next message.
+package wechat
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"loanbot/bot"
+	"loanbot/msg"
+	"loanbot/store"
+)
+
+// Channel is the engine's name of this channel: users are "wx:<openid>".
+const Channel = "wx"
+
+// Handler is the engine (*bot.Engine).
+type Handler interface {
+	Handle(ctx context.Context, in bot.Inbound) ([]bot.Reply, error)
+}
+
+// Store is what the adapter keeps in Redis (*store.Store).
+type Store interface {
+	Secrets
+	NoteInbound(ctx context.Context, user, kind string, now time.Time, q store.Quota) error
+	ReserveQuota(ctx context.Context, user string, now time.Time, q store.Quota) error
+	PushOutbox(ctx context.Context, user string, msgs []store.WebMessage) error
+	DrainOutbox(ctx context.Context, user string) ([]store.WebMessage, error)
+}
+
+// Reminders pauses a user's reminders (*remind.Service).
+type Reminders interface {
+	PauseAll(ctx context.Context, user string, now time.Time) error
+}
+
+// Config is the account's settings.
+type Config struct {
+	Token      string // WECHAT_TOKEN: signs every request
+	AESKey     string // WECHAT_AES_KEY: 43 characters; needed for the safe modes
+	AppID      string // WECHAT_APP_ID
+	AppSecret  string // WECHAT_APP_SECRET: with AppID, the API (late answers, reminders)
+	APIURL     string // WECHAT_API_URL
+	TemplateID string // WECHAT_REMINDER_TEMPLATE_ID: reminders outside the 48-hour window
+}
+
+// quota is WeChat's customer-service allowance.
+var quota = store.Quota{Window: 48 * time.Hour, Max: 5, ClickWindow: time.Minute, ClickMax: 3}
+
+// Adapter is the /wechat endpoint and the channel's bot.Sender.
+type Adapter struct {
+	cfg    Config
+	cipher *Cipher // nil: plaintext mode only
+	api    *API    // nil: no API credentials
+	eng    Handler
+	st     Store
+	rem    Reminders
+	log    *slog.Logger
+
+	now         func() time.Time
+	replyWithin time.Duration // how long a request waits for the engine
+	maxSkew     time.Duration // how far a request's timestamp may be from now
+	keepDone    time.Duration // how long a handled message is remembered for retries
+	prefix      func() [16]byte
+	nonce       func() string
+
+	mu       sync.Mutex
+	inflight map[string]*delivery
+	work     sync.WaitGroup
+}
+
+// delivery is one message being handled (or just handled) in this process.
+type delivery struct {
+	done    chan struct{} // closed when the answer is ready
+	late    bool          // no request waits any more: the answer goes by the API
+	passive string        // the part of the answer for the HTTP reply
+}
+
+// Option configures an Adapter.
+type Option func(*Adapter)
+
+// WithLogger sets the logger (no message text, no openid).
+func WithLogger(l *slog.Logger) Option { return func(a *Adapter) { a.log = l } }
+
+// WithReminders lets unsubscribe pause the user's reminders.
+func WithReminders(r Reminders) Option { return func(a *Adapter) { a.rem = r } }
+
+// WithHTTPClient sets the client for API calls.
+func WithHTTPClient(c *http.Client) Option { return func(a *Adapter) { a.api.client = c } }
+
+// WithClock sets the clock (tests replaying the documentation's samples).
+func WithClock(now func() time.Time) Option {
+	return func(a *Adapter) {
+		a.now = now
+		if a.api != nil {
+			a.api.now = now
+		}
+	}
+}
+
+// WithReplyWithin sets how long a request waits for the engine before it is
+// acknowledged and the answer sent through the API (default 4 s: WeChat
+// gives up after 5).
+func WithReplyWithin(d time.Duration) Option { return func(a *Adapter) { a.replyWithin = d } }
+
+// withRandom fixes the encryption prefix and nonce of replies (tests).
+func withRandom(prefix [16]byte, nonce string) Option {
+	return func(a *Adapter) {
+		a.prefix = func() [16]byte { return prefix }
+		a.nonce = func() string { return nonce }
+	}
+}
+
+// New makes the adapter. The AES key is checked here, so a wrong
+// WECHAT_AES_KEY stops the binary at start-up.
+func New(cfg Config, eng Handler, st Store, opts ...Option) (*Adapter, error) {
+	if cfg.Token == "" {
+		return nil, errors.New("wechat: WECHAT_TOKEN is empty")
+	}
+	a := &Adapter{cfg: cfg, eng: eng, st: st, log: slog.Default(), now: time.Now,
+		replyWithin: 4 * time.Second, maxSkew: 5 * time.Minute, keepDone: time.Minute,
+		inflight: map[string]*delivery{}}
+	if cfg.AESKey != "" {
+		c, err := NewCipher(cfg.AESKey, cfg.AppID)
+		if err != nil {
+			return nil, errors.New("WECHAT_AES_KEY / WECHAT_APP_ID: " + err.Error())
+		}
+		a.cipher = c
+	}
+	if cfg.AppID != "" && cfg.AppSecret != "" {
+		a.api = NewAPI(cfg.APIURL, cfg.AppID, cfg.AppSecret, st, nil)
+	}
+	for _, o := range opts {
+		o(a)
+	}
+	return a, nil
+}
+
+// API is the adapter's API client, nil without WECHAT_APP_ID and
+// WECHAT_APP_SECRET.
+func (a *Adapter) API() *API { return a.api }
+
+// Close waits for messages still being handled and their late answers.
+func (a *Adapter) Close() error {
+	a.work.Wait()
+	return nil
+}
+
+const maxBody = 1 << 20
+
+// ServeHTTP answers WeChat at /wechat.
+func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	ts, nonce := q.Get("timestamp"), q.Get("nonce")
+	switch r.Method {
+	case http.MethodGet:
+		if !a.fresh(ts) || !VerifySignature(q.Get("signature"), a.cfg.Token, ts, nonce) {
+			http.Error(w, "bad signature", http.StatusForbidden)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		io.WriteString(w, q.Get("echostr"))
+	case http.MethodPost:
+		a.post(w, r, ts, nonce)
+	default:
+		w.Header().Set("Allow", "GET, POST")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	}
+}
+
+func (a *Adapter) post(w http.ResponseWriter, r *http.Request, ts, nonce string) {
+	q := r.URL.Query()
+	if r.ContentLength > maxBody {
+		http.Error(w, "too large", http.StatusRequestEntityTooLarge)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			http.Error(w, "too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		http.Error(w, "bad body", http.StatusBadRequest)
+		return
+	}
+	if !a.fresh(ts) {
+		http.Error(w, "stale timestamp", http.StatusForbidden)
+		return
+	}
+	encrypted := q.Get("encrypt_type") == "aes"
+	var plain []byte
+	if encrypted {
+		if a.cipher == nil {
+			http.Error(w, "encrypted mode is not configured (WECHAT_AES_KEY)", http.StatusForbidden)
+			return
+		}
+		var env envelope
+		if err := xmlUnmarshal(body, &env); err != nil || env.Encrypt == "" {
+			http.Error(w, "bad XML", http.StatusBadRequest)
+			return
+		}
+		// Only what msg_signature covers is trusted: the plaintext fields
+		// of compatible mode are not.
+		if !VerifySignature(q.Get("msg_signature"), a.cfg.Token, ts, nonce, env.Encrypt) {
+			http.Error(w, "bad signature", http.StatusForbidden)
+			return
+		}
+		if plain, err = a.cipher.Decrypt(env.Encrypt); err != nil {
+			http.Error(w, "bad ciphertext", http.StatusBadRequest)
+			return
+		}
+	} else {
+		if !VerifySignature(q.Get("signature"), a.cfg.Token, ts, nonce) {
+			http.Error(w, "bad signature", http.StatusForbidden)
+			return
+		}
+		plain = body
+	}
+	m, ok := parseMessage(plain)
+	if !ok {
+		http.Error(w, "bad XML", http.StatusBadRequest)
+		return
+	}
+	text := a.handle(r.Context(), &m)
+	if text == "" {
+		io.WriteString(w, "success")
+		return
+	}
+	now := a.now().Unix()
+	out := textReply(m.FromUserName, m.ToUserName, now, text)
+	if encrypted {
+		var enc string
+		if a.prefix != nil {
+			enc = a.cipher.EncryptWithPrefix(a.prefix(), out)
+		} else if enc, err = a.cipher.Encrypt(out); err != nil {
+			io.WriteString(w, "success")
+			return
+		}
+		rts, rnonce := strconv.FormatInt(now, 10), a.newNonce()
+		out = encryptedReply(enc, Signature(a.cfg.Token, rts, rnonce, enc), rts, rnonce)
+	}
+	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
+	w.Write(out)
+}
+
+// fresh: the request's timestamp is within maxSkew of now.
+func (a *Adapter) fresh(ts string) bool {
+	sec, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil {
+		return false
+	}
+	d := a.now().Sub(time.Unix(sec, 0))
+	return d <= a.maxSkew && d >= -a.maxSkew
+}
+
+func (a *Adapter) newNonce() string {
+	if a.nonce != nil {
+		return a.nonce()
+	}
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// handle turns a message into the engine's input and returns the passive
+// reply ("" to acknowledge only).
+func (a *Adapter) handle(ctx context.Context, m *message) string {
+	openid := m.FromUserName
+	user := Channel + ":" + openid
+	in := bot.Inbound{Channel: Channel, UserID: openid, ChatID: openid}
+	kind := "text"
+	switch m.MsgType {
+	case "text":
+		in.Text = m.Content
+		in.MessageID = "m" + m.MsgID
+		if m.MsgID == "" {
+			in.MessageID = "t" + strconv.FormatInt(m.CreateTime, 10)
+		}
+	case "event":
+		ev := strings.ToLower(m.Event)
+		in.MessageID = "e" + strconv.FormatInt(m.CreateTime, 10) + "." + ev
+		switch ev {
+		case "subscribe":
+			in.Text = "/start"
+		case "unsubscribe":
+			if a.rem != nil {
+				if err := a.rem.PauseAll(context.WithoutCancel(ctx), user, a.now()); err != nil {
+					a.log.Warn("wechat: pause reminders", "err", err)
+				}
+			}
+			return ""
+		case "click":
+			cmd, ok := menuCommands[m.EventKey]
+			if !ok {
+				return ""
+			}
+			in.Text, kind = cmd, "click"
+		default: // VIEW, LOCATION, TEMPLATESENDJOBFINISH …: nothing to say
+			return ""
+		}
+	default: // image, voice, video, location, link …
+		a.noteInbound(ctx, user, "text")
+		return t(langOf(), "wechat.text_only")
+	}
+	a.noteInbound(ctx, user, kind)
+
+	key := user + "|" + in.MessageID
+	a.mu.Lock()
+	d, retry := a.inflight[key]
+	if !retry {
+		d = &delivery{done: make(chan struct{})}
+		a.inflight[key] = d
+		a.work.Add(1)
+	}
+	a.mu.Unlock()
+	if !retry {
+		go a.run(context.WithoutCancel(ctx), key, user, in, d)
+	}
+	return a.wait(ctx, d)
+}
+
+func (a *Adapter) noteInbound(ctx context.Context, user, kind string) {
+	if err := a.st.NoteInbound(ctx, user, kind, a.now(), quota); err != nil {
+		a.log.Warn("wechat: note inbound", "err", err)
+	}
+}
+
+// run handles one message in the background: the messages kept for the
+// user first, then the engine's answer; the part a waiting request does
+// not take goes through the API.
+func (a *Adapter) run(ctx context.Context, key, user string, in bot.Inbound, d *delivery) {
+	defer a.work.Done()
+	var kept []string
+	if msgs, err := a.st.DrainOutbox(ctx, user); err != nil {
+		a.log.Warn("wechat: outbox", "err", err)
+	} else {
+		for _, m := range msgs {
+			kept = append(kept, string(m.Data))
+		}
+	}
+	reps, err := a.eng.Handle(ctx, in)
+	if err != nil {
+		a.log.Warn("wechat: engine", "err", err)
+	}
+	text := render(reps)
+	if len(kept) > 0 {
+		text = t(langOf(kept...), "wechat.kept") + "\n\n" + strings.Join(kept, "\n\n") + "\n\n" + text
+	}
+	chunks := split(text, maxBytes)
+
+	a.mu.Lock()
+	var rest []string
+	if !d.late && len(chunks) > 0 {
+		d.passive, rest = chunks[0], chunks[1:]
+	} else {
+		rest = chunks
+	}
+	close(d.done)
+	a.mu.Unlock()
+
+	if len(rest) > 0 {
+		if err := a.sendLater(ctx, user, rest); err != nil && !errors.Is(err, msg.ErrDeferred) {
+			a.log.Warn("wechat: late answer", "err", err)
+		}
+	}
+	time.AfterFunc(a.keepDone, func() {
+		a.mu.Lock()
+		delete(a.inflight, key)
+		a.mu.Unlock()
+	})
+}
+
+// wait waits for the answer until replyWithin; then the answer goes by the
+// API and the request is acknowledged.
+func (a *Adapter) wait(ctx context.Context, d *delivery) string {
+	timer := time.NewTimer(a.replyWithin)
+	defer timer.Stop()
+	select {
+	case <-d.done:
+	case <-timer.C:
+	case <-ctx.Done():
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	select {
+	case <-d.done:
+		return d.passive
+	default:
+		d.late = true
+		return ""
+	}
+}
+
+// Send delivers replies the user did not ask for just now (reminders)
+// through the customer-service API, within the quota; outside the 48-hour
+// window by template message where one is configured; otherwise they are
+// kept for the user's next message (msg.ErrDeferred).
+func (a *Adapter) Send(ctx context.Context, openid string, reps []bot.Reply) error {
+	return a.sendLater(ctx, Channel+":"+openid, split(render(reps), maxBytes))
+}
+
+// sendLater sends chunks to user by the API, each within the quota; what
+// cannot be sent is kept for the user's next message.
+func (a *Adapter) sendLater(ctx context.Context, user string, chunks []string) error {
+	openid := strings.TrimPrefix(user, Channel+":")
+	for i, c := range chunks {
+		err := a.sendOne(ctx, user, openid, c)
+		switch {
+		case err == nil:
+			continue
+		case errors.Is(err, msg.ErrBlocked):
+			return err
+		case errors.Is(err, errUncertain):
+			// Perhaps delivered: sending it again could show it twice, and
+			// keeping it could too. Logged, not repeated.
+			a.log.Warn("wechat: customer-service message uncertain", "err", err)
+			continue
+		}
+		if !errors.Is(err, errKeep) {
+			a.log.Warn("wechat: customer-service message", "err", err)
+		}
+		if i == 0 && a.api != nil && a.cfg.TemplateID != "" && errors.Is(err, errOutside) {
+			if terr := a.api.SendTemplate(ctx, openid, a.cfg.TemplateID, strings.Join(chunks, "\n\n")); terr == nil {
+				return nil
+			} else {
+				a.log.Warn("wechat: template message", "err", terr)
+			}
+		}
+		return a.keep(ctx, user, chunks[i:])
+	}
+	return nil
+}
+
+var (
+	errKeep    = errors.New("wechat: kept for the user's next message")
+	errOutside = errors.New("wechat: outside the user's 48-hour window")
+)
+
+// sendOne sends one text within the quota. errKeep (wrapped, and errOutside
+// when the window is closed) says it could not go now.
+func (a *Adapter) sendOne(ctx context.Context, user, openid, text string) error {
+	if a.api == nil {
+		return errKeep
+	}
+	switch err := a.st.ReserveQuota(ctx, user, a.now(), quota); {
+	case errors.Is(err, store.ErrWindowClosed):
+		return errors.Join(errKeep, errOutside)
+	case errors.Is(err, store.ErrQuotaSpent):
+		return errKeep
+	case err != nil:
+		return err
+	}
+	err := a.api.SendText(ctx, openid, text)
+	var ae *APIError
+	if errors.As(err, &ae) {
+		switch ae.Code {
+		case codeOutOfWindow:
+			return errors.Join(errKeep, errOutside)
+		case codeOverQuota:
+			return errKeep
+		case codeUnfollowed, codeBlocked:
+			return msg.ErrBlocked
+		}
+	}
+	return err
+}
+
+// keep puts texts in the user's outbox, delivered with their next reply.
+func (a *Adapter) keep(ctx context.Context, user string, texts []string) error {
+	msgs := make([]store.WebMessage, len(texts))
+	for i, s := range texts {
+		msgs[i] = store.WebMessage{ID: strconv.FormatInt(a.now().UnixNano(), 36) + "." + strconv.Itoa(i), Data: []byte(s)}
+	}
+	if err := a.st.PushOutbox(ctx, user, msgs); err != nil {
+		return err
+	}
+	return msg.ErrDeferred
+}
