@@ -227,20 +227,28 @@ func (d *Dispatcher) deliverUser(ctx context.Context, now time.Time, user string
 	return sent, nil
 }
 
-// send marks the items' occurrences as sent, sends, and moves each reminder
-// to its next notice. Occurrences already marked (sent by another
-// dispatcher, or before a crash) are dropped from the message.
+// send marks the items' occurrences as being sent, sends, confirms the marks
+// and moves each reminder to its next notice. Occurrences already marked
+// (being sent by another dispatcher, or sent before a crash) are dropped
+// from the message; one still being sent by another (or by one that died
+// sending it: its mark says "pending") is left for after its lease. A mark
+// lasts the lease until it is confirmed: a dispatcher killed between
+// marking and delivering leaves the notice to be claimed and sent again
+// after the lease (not lost); only a kill in the instant between delivery
+// and confirmation can send it twice.
 func (d *Dispatcher) send(ctx context.Context, s Sender, user, id string, items []item, reps []msg.Reply) (bool, error) {
 	var fresh []item
 	for _, it := range items {
-		ok, err := d.svc.st.MarkSent(ctx, user, it.occ, keepSent)
+		mark, err := d.svc.st.MarkSent(ctx, user, it.occ, d.lease)
 		if err != nil {
 			return false, err
 		}
-		if ok {
+		switch mark {
+		case store.MarkTaken:
 			fresh = append(fresh, it)
-		} else {
+		case store.MarkSent:
 			d.advance(ctx, user, it)
+		default: // another sender holds it: its claim was moved past this lease, try then
 		}
 	}
 	if len(fresh) == 0 {
@@ -253,6 +261,9 @@ func (d *Dispatcher) send(ctx context.Context, s Sender, user, id string, items 
 	switch {
 	case err == nil, errors.Is(err, msg.ErrDeferred): // delivered, or kept for the user's next visit
 		for _, it := range fresh {
+			if cerr := d.svc.st.ConfirmSent(ctx, user, it.occ, keepSent); cerr != nil {
+				d.log.Warn("reminder confirm", "err", cerr)
+			}
 			d.advance(ctx, user, it)
 		}
 		return err == nil, nil

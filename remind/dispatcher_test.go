@@ -251,6 +251,52 @@ func TestDispatcherKilledAfterClaimRedeliversOnceAfterTheLease(t *testing.T) {
 	}
 }
 
+// A dispatcher that dies in the middle of sending (after marking the
+// notice, before it reached the user): its mark lasts only its lease, so
+// another dispatcher sends the notice after the lease, once; it is not lost.
+func TestDispatcherKilledWhileSendingSendsAfterTheLease(t *testing.T) {
+	f := newFixture(t, "2027-05-01 12:00")
+	ctx := context.Background()
+	u := "t:" + storetest.User("crashsend")
+	f.svc.Save(ctx, u, monthly(2, 0), f.clk.Now())
+	f.clk.Set(at(f.loc, "2027-05-02 09:00"))
+	stuck := &stuckSender{entered: make(chan struct{})}
+	// A lease of 300 ms: its mark expires in Redis in real time.
+	dying := remind.NewDispatcher(f.svc, map[string]remind.Sender{"t": stuck}, remind.WithClock(f.clk.Now), remind.WithLease(300*time.Millisecond))
+	dctx, kill := context.WithCancel(ctx)
+	go dying.Tick(dctx)
+	<-stuck.entered // it has marked the notice and is sending: it dies here
+	kill()
+	// Its claim's lease is over, its mark not yet: another dispatcher must
+	// leave the notice (dropping it here is how it got lost).
+	f.clk.Add(time.Second)
+	if n := f.tick(t); n != 0 {
+		t.Fatalf("sent %d while the dead dispatcher's mark lasts", n)
+	}
+	time.Sleep(700 * time.Millisecond) // the 300 ms mark expires (the embedded Redis' clock moves every 100 ms)
+	f.clk.Add(61 * time.Second)
+	if n := f.tick(t); n != 1 {
+		t.Fatalf("after the lease: sent %d, want 1 (the notice was lost)", n)
+	}
+	f.clk.Add(2 * time.Minute)
+	if n := f.tick(t); n != 0 || len(f.out.texts()) != 1 {
+		t.Fatalf("sent again: %q", f.out.texts())
+	}
+}
+
+// stuckSender never delivers: it blocks until its context ends, as a
+// process killed mid-send never returns.
+type stuckSender struct {
+	once    sync.Once
+	entered chan struct{}
+}
+
+func (s *stuckSender) Send(ctx context.Context, _ string, _ []msg.Reply) error {
+	s.once.Do(func() { close(s.entered) })
+	<-ctx.Done()
+	select {} // a killed process does nothing more: no unmarking
+}
+
 func TestCatchUpAfterDowntime(t *testing.T) {
 	f := newFixture(t, "2027-05-01 12:00")
 	ctx := context.Background()

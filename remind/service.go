@@ -33,7 +33,8 @@ type Store interface {
 	Reminders(ctx context.Context, user string) (map[string][]byte, error)
 	DeleteReminder(ctx context.Context, user, id string) error
 	ClaimDue(ctx context.Context, shard int, now time.Time, lease time.Duration, max int) ([]store.Due, error)
-	MarkSent(ctx context.Context, user, occurrence string, keep time.Duration) (bool, error)
+	MarkSent(ctx context.Context, user, occurrence string, ttl time.Duration) (int, error)
+	ConfirmSent(ctx context.Context, user, occurrence string, keep time.Duration) error
 	UnmarkSent(ctx context.Context, user, occurrence string) error
 	Load(ctx context.Context, user, msgID string) (*store.Session, bool, error)
 }

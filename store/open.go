@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
@@ -59,8 +61,27 @@ func Embedded() (rdb redis.UniversalClient, stop func(), err error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("embedded redis: %w", err)
 	}
+	// miniredis expires keys only when told time has passed: tell it, ten
+	// times a second, so TTLs (sessions, rate windows, leases) run in real
+	// time as they do on a real Redis.
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		last := time.Now()
+		for {
+			select {
+			case <-done:
+				return
+			case now := <-t.C:
+				m.FastForward(now.Sub(last))
+				last = now
+			}
+		}
+	}()
 	c := redis.NewClient(&redis.Options{Addr: m.Addr()})
-	return c, func() { c.Close(); m.Close() }, nil
+	var once sync.Once
+	return c, func() { once.Do(func() { close(done); c.Close(); m.Close() }) }, nil
 }
 
 func redactURL(s string) string {

@@ -101,14 +101,43 @@ func (s *Store) ClaimDue(ctx context.Context, shard int, now time.Time, lease ti
 	return out, nil
 }
 
-// MarkSent records that an occurrence is being sent; false when it already
-// was (the second send is then skipped).
-func (s *Store) MarkSent(ctx context.Context, user, occurrence string, keep time.Duration) (bool, error) {
-	ok, err := s.rdb.SetNX(ctx, SentKey(user, occurrence), "1", keep).Result()
+// Mark states of an occurrence (MarkSent).
+const (
+	MarkTaken   = 1  // the caller is to send it
+	MarkSent    = 0  // it was sent (confirmed): skip it
+	MarkPending = -1 // another sender is sending it, or died doing so: leave it for later
+)
+
+// markSent takes an occurrence for sending with a mark ("p") that lasts
+// ttl, unless it is marked already.
+//
+// KEYS[1] sent key; ARGV[1] ttl (ms)
+var markSent = redis.NewScript(`
+if redis.call('SET', KEYS[1], 'p', 'NX', 'PX', ARGV[1]) then return 1 end
+if redis.call('GET', KEYS[1]) == 'p' then return -1 end
+return 0
+`)
+
+// MarkSent takes an occurrence for sending: MarkTaken, or MarkSent when it
+// was sent, or MarkPending while another sender's mark lasts (it expires
+// with that sender's lease, so a sender that died mid-send does not lose
+// the notice).
+func (s *Store) MarkSent(ctx context.Context, user, occurrence string, ttl time.Duration) (int, error) {
+	n, err := markSent.Run(ctx, s.rdb, []string{SentKey(user, occurrence)}, ttl.Milliseconds()).Int()
 	if err != nil {
-		return false, fmt.Errorf("mark sent: %w", err)
+		return 0, fmt.Errorf("mark sent: %w", err)
 	}
-	return ok, nil
+	return n, nil
+}
+
+// ConfirmSent turns a mark into a lasting one once the occurrence is
+// delivered (MarkSent's mark lasts only as long as the claim's lease, so a
+// dispatcher killed mid-send leaves the occurrence to be sent again).
+func (s *Store) ConfirmSent(ctx context.Context, user, occurrence string, keep time.Duration) error {
+	if err := s.rdb.Set(ctx, SentKey(user, occurrence), "1", keep).Err(); err != nil {
+		return fmt.Errorf("confirm sent: %w", err)
+	}
+	return nil
 }
 
 // UnmarkSent forgets a mark after a send that failed, so it is retried.

@@ -3,15 +3,18 @@
 // The fault test: 1,000 simulated Telegram users walk /prep through the
 // webhook of the real binary while it is killed with SIGKILL 20 times and
 // Redis (AOF) is restarted once. Like Telegram, the sender re-sends an update
-// until it gets a 200. Afterwards every conversation must have reached its
-// plan, every step's answer must have reached the user, and it prints how
-// many answers were lost and how many were sent twice.
+// until it gets a 200. Every user also has a reminder that falls due while
+// the kills go on. Afterwards every conversation must have reached its plan,
+// every step's answer must have reached the user, and every reminder must
+// have arrived exactly once; it prints how many answers were lost and sent
+// twice, and how many reminders were missing and sent twice.
 //
 //	go test -tags fault -run Fault -v -timeout 10m ./cmd/loanbot
 package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -27,6 +30,8 @@ import (
 	"testing"
 	"time"
 
+	"loanbot/remind"
+	"loanbot/store"
 	"loanbot/store/storetest"
 )
 
@@ -87,9 +92,34 @@ func TestFault(t *testing.T) {
 		}
 		t.Fatal("serve did not start")
 	}
+	run := time.Now().UnixNano() % 100_000
+	chatOf := func(u int) int64 { return 7_000_000_000 + run*10_000 + int64(u) }
+
+	// Reminders: half the users at the first whole minute at least 25 s
+	// away, half a minute later, in a zone where it is midday (no quiet hours).
+	zone, loc := middayZone(time.Now())
+	first := time.Now().Add(25 * time.Second).Truncate(time.Minute).Add(time.Minute)
+	if time.Until(first) > 85*time.Second {
+		first = first.Add(-time.Minute)
+	}
+	second := first.Add(time.Minute)
+	rem := remind.NewService(store.New(redis.Client()), "Asia/Shanghai")
+	for u := 0; u < users; u++ {
+		due := first
+		if u%2 == 1 {
+			due = second
+		}
+		d := due.In(loc)
+		r := &remind.Reminder{Lender: "weilidai", AmountFen: 210000, Schedule: remind.Schedule{
+			Date: d.Format("2006-01-02"), Offsets: []int{0}, Hour: d.Hour(), Minute: d.Minute(), TZ: zone}}
+		if err := rem.Save(context.Background(), fmt.Sprintf("tg:%d", chatOf(u)), r, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The kills are spread so that both minutes fall among them.
+	killEvery := max(300*time.Millisecond, time.Until(second.Add(30*time.Second))/kills)
 	start()
 
-	run := time.Now().UnixNano() % 100_000
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxConnsPerHost: workers, MaxIdleConnsPerHost: workers}}
 	var acked, retries atomic.Int64
 	var wg sync.WaitGroup
@@ -103,7 +133,7 @@ func TestFault(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for u := range next {
-				chat := 7_000_000_000 + run*10_000 + int64(u)
+				chat := chatOf(u)
 				for i, s := range faultSteps {
 					body, _ := json.Marshal(map[string]any{"update_id": chat*100 + int64(i), "message": map[string]any{
 						"message_id": i + 1, "date": 1, "text": s.say,
@@ -133,7 +163,7 @@ func TestFault(t *testing.T) {
 	for ; killed < kills; killed++ {
 		select {
 		case <-done:
-		case <-time.After(300 * time.Millisecond):
+		case <-time.After(killEvery):
 		}
 		cmd.Process.Signal(syscall.SIGKILL)
 		cmd.Wait()
@@ -144,13 +174,47 @@ func TestFault(t *testing.T) {
 		start()
 	}
 	<-done
+	// Every reminder has time to arrive (the bot sends 30 messages a second).
+	isReminder := func(s string) bool {
+		return strings.HasPrefix(s, "还款提醒") || strings.HasPrefix(s, "我不在的时候")
+	}
+	for deadline := time.Now().Add(3 * time.Minute); time.Now().Before(deadline); time.Sleep(time.Second) {
+		n := 0
+		mu.Lock()
+		for _, texts := range got {
+			for _, s := range texts {
+				if isReminder(s) {
+					n++
+				}
+			}
+		}
+		mu.Unlock()
+		if n >= users && time.Now().After(second.Add(10*time.Second)) {
+			time.Sleep(3 * time.Second) // any duplicate has a moment to show
+			break
+		}
+	}
 	cmd.Process.Signal(syscall.SIGTERM)
 	cmd.Wait()
 
-	var lost, twice, unfinished int
+	var lost, twice, unfinished, remMissing, remTwice int
 	mu.Lock()
 	for u := 0; u < users; u++ {
-		texts := got[fmt.Sprint(7_000_000_000+run*10_000+int64(u))]
+		var texts []string
+		reminders := 0
+		for _, s := range got[fmt.Sprint(chatOf(u))] {
+			if isReminder(s) {
+				reminders++
+			} else {
+				texts = append(texts, s)
+			}
+		}
+		if reminders == 0 {
+			remMissing++
+		}
+		if reminders > 1 {
+			remTwice += reminders - 1
+		}
 		k := 0
 		for _, s := range faultSteps { // each step's answer, in order
 			n := 0
@@ -176,9 +240,27 @@ func TestFault(t *testing.T) {
 	mu.Unlock()
 	t.Logf("users %d, updates acknowledged %d, re-sent after failures %d, bot killed %d times, Redis restarted once", users, acked.Load(), retries.Load(), killed)
 	t.Logf("conversations not at their plan: %d; answers lost: %d; answers sent twice: %d", unfinished, lost, twice)
-	if unfinished != 0 || lost != 0 {
+	t.Logf("reminders due during the kills: %d; missing: %d; sent twice: %d", users, remMissing, remTwice)
+	if unfinished != 0 || lost != 0 || remMissing != 0 || remTwice != 0 {
 		t.Fail()
 	}
 }
 
 func redisAddr(s *storetest.Server) string { return s.Addr() }
+
+// middayZone is a fixed-offset zone (Etc/GMT±N) where it is about noon now.
+func middayZone(now time.Time) (string, *time.Location) {
+	off := 12 - now.UTC().Hour() // hours east of UTC
+	name := "Etc/GMT"
+	switch {
+	case off > 0:
+		name = fmt.Sprintf("Etc/GMT-%d", off)
+	case off < 0:
+		name = fmt.Sprintf("Etc/GMT+%d", -off)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return name, loc
+}
