@@ -11,7 +11,8 @@ import "github.com/redis/go-redis/v9"
 // ARGV[4] message id or "", ARGV[5] now (ms), ARGV[6] de-duplication window (ms),
 // ARGV[7] the answer to keep for a retry ("" keeps none),
 // ARGV[8] the rate window (ms; "0": no counting)
-// Returns the new rev, -1 when rev did not match, -2 when the message was seen.
+// Returns {new rev, messages in the rate window, its PTTL (ms)}, or -1 when
+// rev did not match, -2 when the message was seen.
 var saveSession = redis.NewScript(`
 local rev = tonumber(redis.call('HGET', KEYS[1], 'rev') or '0')
 if rev ~= tonumber(ARGV[1]) then return -1 end
@@ -25,13 +26,16 @@ if ARGV[4] ~= '' then
     redis.call('SET', KEYS[3], ARGV[7], 'PX', ARGV[6])
   end
 end
+local hits, ttl = 0, -2
 if ARGV[8] ~= '0' then
-  if redis.call('INCR', KEYS[4]) == 1 then redis.call('PEXPIRE', KEYS[4], ARGV[8]) end
+  hits = redis.call('INCR', KEYS[4])
+  if hits == 1 then redis.call('PEXPIRE', KEYS[4], ARGV[8]) end
+  ttl = redis.call('PTTL', KEYS[4])
 end
 rev = rev + 1
 redis.call('HSET', KEYS[1], 'rev', rev, 'data', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return rev
+return {rev, hits, ttl}
 `)
 
 // claimDue leases the members of a due set whose time has come: each one's

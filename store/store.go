@@ -74,6 +74,7 @@ type Store struct {
 	rateWin  time.Duration // > 0: Load counts the user's messages in windows of this length
 	docKinds []string
 	logKinds []string
+	cache    *sessionCache // nil: every Load reads Redis
 }
 
 // New wraps a go-redis client (single, Sentinel or Cluster).
@@ -97,6 +98,14 @@ func (s *Store) WithRateWindow(d time.Duration) *Store {
 	return &c
 }
 
+// WithSessionCache returns a store that keeps up to n sessions in this
+// process (see sessionCache): a message then costs one round trip.
+func (s *Store) WithSessionCache(n int) *Store {
+	c := *s
+	c.cache = newSessionCache(n)
+	return &c
+}
+
 // WithNamespace returns a store whose shared keys (the due sets) are apart
 // from every other namespace's, for tests that share one Redis.
 func (s *Store) WithNamespace(ns string) *Store {
@@ -114,6 +123,19 @@ func (s *Store) Ping(ctx context.Context) error { return s.rdb.Ping(ctx).Err() }
 // Load returns user's session (a zero Session with Rev 0 when there is none)
 // and whether msgID was already handled, in one round trip.
 func (s *Store) Load(ctx context.Context, user, msgID string) (*Session, bool, error) {
+	if s.cache != nil {
+		if e, ok := s.cache.get(user); ok {
+			sess := &Session{}
+			if e.data != nil && json.Unmarshal(e.data, sess) != nil {
+				sess = &Session{}
+			}
+			sess.Rev = e.rev
+			if s.rateWin > 0 && time.Now().Before(e.winEnd) {
+				sess.Hits = e.hits
+			}
+			return sess, e.seen(msgID), nil
+		}
+	}
 	pipe := s.rdb.Pipeline()
 	hm := pipe.HMGet(ctx, SessionKey(user), "rev", "data")
 	var seen *redis.FloatCmd
@@ -121,8 +143,12 @@ func (s *Store) Load(ctx context.Context, user, msgID string) (*Session, bool, e
 		seen = pipe.ZScore(ctx, SeenKey(user), msgID)
 	}
 	var hits *redis.StringCmd
+	var hitsTTL *redis.DurationCmd
 	if s.rateWin > 0 {
 		hits = pipe.Get(ctx, RateKey(user))
+		if s.cache != nil {
+			hitsTTL = pipe.PTTL(ctx, RateKey(user))
+		}
 	}
 	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
 		return nil, false, fmt.Errorf("load session: %w", err)
@@ -130,6 +156,7 @@ func (s *Store) Load(ctx context.Context, user, msgID string) (*Session, bool, e
 	dup := seen != nil && seen.Err() == nil
 	vals := hm.Val()
 	sess := &Session{}
+	var plain []byte
 	if len(vals) == 2 && vals[0] != nil && vals[1] != nil {
 		revStr, _ := vals[0].(string)
 		data, _ := vals[1].(string)
@@ -137,7 +164,7 @@ func (s *Store) Load(ctx context.Context, user, msgID string) (*Session, bool, e
 		if err != nil {
 			return nil, dup, fmt.Errorf("load session: bad rev %q", revStr)
 		}
-		plain, err := s.sealer.open(SessionKey(user), []byte(data))
+		plain, err = s.sealer.open(SessionKey(user), []byte(data))
 		if err != nil {
 			return nil, dup, fmt.Errorf("load session: %w", err)
 		}
@@ -150,6 +177,13 @@ func (s *Store) Load(ctx context.Context, user, msgID string) (*Session, bool, e
 	}
 	if hits != nil {
 		sess.Hits, _ = strconv.ParseInt(hits.Val(), 10, 64)
+	}
+	if s.cache != nil {
+		e := cached{rev: sess.Rev, data: plain, hits: sess.Hits}
+		if hitsTTL != nil && hitsTTL.Val() > 0 {
+			e.winEnd = time.Now().Add(hitsTTL.Val())
+		}
+		s.cache.put(user, e)
 	}
 	return sess, dup, nil
 }
@@ -168,18 +202,42 @@ func (s *Store) Save(ctx context.Context, user string, sess *Session, msgID stri
 	}
 	res, err := saveSession.Run(ctx, s.rdb, []string{SessionKey(user), SeenKey(user), ReplayKey(user), RateKey(user)},
 		sess.Rev, s.sealer.seal(SessionKey(user), data), SessionTTL.Milliseconds(), msgID, now.UnixMilli(), SeenWindow.Milliseconds(), replay,
-		s.rateWin.Milliseconds()).Int64()
+		s.rateWin.Milliseconds()).Result()
 	if err != nil {
+		s.dropCached(user)
 		return fmt.Errorf("save session: %w", err)
 	}
-	switch res {
-	case -1:
-		return ErrConflict
-	case -2:
-		return ErrDuplicate
+	out, ok := res.([]any)
+	if !ok || len(out) != 3 {
+		s.dropCached(user)
+		switch res {
+		case int64(-1):
+			return ErrConflict
+		case int64(-2):
+			return ErrDuplicate
+		}
+		return fmt.Errorf("save session: unexpected answer %v", res)
 	}
-	sess.Rev = res
+	rev, _ := out[0].(int64)
+	hits, _ := out[1].(int64)
+	ttl, _ := out[2].(int64)
+	sess.Rev = rev
+	if s.cache != nil {
+		prev, _ := s.cache.get(user)
+		e := cached{rev: rev, data: data, hits: hits, ids: prev.ids}
+		if ttl > 0 {
+			e.winEnd = time.Now().Add(time.Duration(ttl) * time.Millisecond)
+		}
+		e.remember(msgID)
+		s.cache.put(user, e)
+	}
 	return nil
+}
+
+func (s *Store) dropCached(user string) {
+	if s.cache != nil {
+		s.cache.drop(user)
+	}
 }
 
 // WarnOnce reports whether user is to be told they send too fast: true once
@@ -281,6 +339,7 @@ func (s *Store) Logs(ctx context.Context, user, kind string, n int) ([][]byte, e
 // DeleteUser removes every key of user: the ones it knows in one DEL, then any
 // other key under the user's hash tag found by SCAN.
 func (s *Store) DeleteUser(ctx context.Context, user string) error {
+	s.dropCached(user)
 	if err := s.unscheduleAll(ctx, user); err != nil {
 		return fmt.Errorf("delete user: %w", err)
 	}

@@ -42,6 +42,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"runtime/debug"
 	"runtime/pprof"
 	"slices"
 	"strconv"
@@ -120,6 +121,9 @@ func loopback(rawURL string) error {
 // runBot is the child: the engine and the adapter's webhook on 127.0.0.1,
 // until stdin closes (the parent ends) or SIGTERM.
 func runBot(redisURL, apiURL, prof string, echo bool) error {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(200) // as loanbot serve does
+	}
 	if prof != "" {
 		f, err := os.Create(prof)
 		if err != nil {
@@ -137,7 +141,7 @@ func runBot(redisURL, apiURL, prof string, echo bool) error {
 		return err
 	}
 	var eng telegram.Handler
-	if eng, err = bot.New(store.New(rdb), kb); err != nil {
+	if eng, err = bot.New(store.New(rdb).WithSessionCache(store.SessionCacheSize), kb); err != nil {
 		return err
 	}
 	if echo {

@@ -112,7 +112,7 @@ func envOr(k, def string) string {
 // newStore is the store the binary runs on: encrypted at rest when
 // LOANBOT_DATA_KEY is set, counting messages per minute for the rate limit.
 func newStore(rdb redis.UniversalClient, cfg config) *store.Store {
-	st := store.New(rdb).WithRateWindow(time.Minute)
+	st := store.New(rdb).WithRateWindow(time.Minute).WithSessionCache(store.SessionCacheSize)
 	if cfg.Sealer != nil {
 		st = st.WithSealer(cfg.Sealer)
 	}

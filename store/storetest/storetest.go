@@ -47,5 +47,5 @@ func User(name string) string {
 
 // Store returns a store on Client(t) whose due sets belong to t alone.
 func Store(t testing.TB) *store.Store {
-	return store.New(Client(t)).WithNamespace(User("ns"))
+	return store.New(Client(t)).WithNamespace(User("ns")).WithSessionCache(1000)
 }

@@ -93,7 +93,7 @@ func run(users, rounds int, redisURL string, limit time.Duration, keep bool) err
 	if err := rdb.Ping(ctx).Err(); err != nil {
 		return fmt.Errorf("redis %s: %w", redisURL, err)
 	}
-	st := store.New(rdb)
+	st := store.New(rdb).WithSessionCache(store.SessionCacheSize)
 	kb, err := faq.Load()
 	if err != nil {
 		return err
