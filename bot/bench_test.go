@@ -30,13 +30,22 @@ func (h *countHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Pr
 
 // BenchmarkEngineHandle: messages of 1,000 distinct users (each walking the
 // test flow: start, name, amount, back, …) sent by 16 concurrent senders
-// through the real engine on the Redis of REDIS_URL. Reports messages/s,
-// latency percentiles and Redis round trips per message.
+// through the real engine on the Redis of REDIS_URL, its store as `serve`
+// has it (with the session cache; NoCache: every load reads Redis). Reports
+// messages/s, latency percentiles and Redis round trips per message.
 func BenchmarkEngineHandle(b *testing.B) {
+	benchHandle(b, func(st *store.Store) *store.Store { return st.WithSessionCache(store.SessionCacheSize) })
+}
+
+func BenchmarkEngineHandleNoCache(b *testing.B) {
+	benchHandle(b, func(st *store.Store) *store.Store { return st })
+}
+
+func benchHandle(b *testing.B, with func(*store.Store) *store.Store) {
 	rdb := storetest.Client(b)
 	hook := &countHook{}
 	rdb.AddHook(hook)
-	e := newEngine(b, store.New(rdb))
+	e := newEngine(b, with(store.New(rdb)))
 	const users, senders = 1000, 16
 	prefix := storetest.User("bench")
 	script := []string{"/t3", "Ann", "3万5", "back", "8000", "skip"}
@@ -93,7 +102,7 @@ func BenchmarkEngineHandle(b *testing.B) {
 // engine keeps nothing per user in memory, so the two stay level.
 func BenchmarkEngineManyUsers(b *testing.B) {
 	rdb := storetest.Client(b)
-	e := newEngine(b, store.New(rdb))
+	e := newEngine(b, store.New(rdb).WithSessionCache(store.SessionCacheSize))
 	prefix := storetest.User("many")
 	heap := func() float64 {
 		runtime.GC()
