@@ -7,11 +7,11 @@ package faq
 var aliases = map[string]string{
 	// platforms
 	"weilidai": "微粒贷", "wei li dai": "微粒贷", "微立贷": "微粒贷", "微粒袋": "微粒贷", "微利贷": "微粒贷", "维粒贷": "微粒贷",
-	"webank": "微粒贷", "微众银行": "微粒贷", "微众": "微粒贷", "we bank": "微粒贷",
+	"webank": "微粒贷", "微众银行": "微粒贷", "微众": "微粒贷",
 	"jiebei": "借呗", "jie bei": "借呗", "借被": "借呗", "借贝": "借呗", "蚂蚁借呗": "借呗",
 	"huabei": "花呗", "hua bei": "花呗", "花被": "花呗", "花贝": "花呗", "蚂蚁花呗": "花呗",
 	"alipay": "支付宝", "zhifubao": "支付宝",
-	"wangshangdai": "网商贷", "wang shang dai": "网商贷", "mybank": "网商贷", "my bank": "网商贷", "网商银行": "网商贷", "网上贷": "网商贷",
+	"wangshangdai": "网商贷", "wang shang dai": "网商贷", "mybank": "网商贷", "网商银行": "网商贷", "网上贷": "网商贷",
 	"credit card": "信用卡", "creditcard": "信用卡", "信用咔": "信用卡",
 	// credit record
 	"credit report": "征信", "credit record": "征信", "credit history": "征信", "credit score": "征信", "credit file": "征信",
@@ -40,4 +40,11 @@ var aliases = map[string]string{
 	"rejected": "拒绝", "refused": "拒绝", "won't agree": "拒绝", "wont agree": "拒绝", "turned down": "拒绝", "谈不拢": "协商失败", "谈不下来": "协商失败",
 	"erase": "删除", "wipe": "删除",
 	"逾其": "逾期", "预期": "逾期", "余期": "逾期", "overdue": "逾期", "past due": "逾期", "late payment": "逾期",
+	"grace period": "宽限期", "grace days": "宽限期",
+	"installment": "分期", "instalment": "分期", "personalized": "个性化", "personalised": "个性化",
+	"12期": "分期", "24期": "分期", "36期": "分期", "48期": "分期", "60期": "分期",
+	"警察抓": "坐牢", "公安抓": "坐牢", "警察带走": "坐牢", "police arrest": "坐牢",
+	"consolidate": "债务整合", "consolidation": "债务整合", "合并债务": "债务整合", "债务合并": "债务整合",
+	"放的款": "放款", "借的款": "借款",
+	"credit repair": "征信修复", "repair my credit": "征信修复", "repair credit": "征信修复", "fix my credit": "征信修复",
 }

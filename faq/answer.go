@@ -1,5 +1,7 @@
 package faq
 
+import "loanbot/zhtext"
+
 // Result is the outcome of a question.
 type Result struct {
 	Topic       *Topic   // the answer when confident, else nil
@@ -15,12 +17,18 @@ var (
 
 // Answer finds the topic that answers question.
 func (kb *KB) Answer(question string) Result {
-	q := kb.idx.tokens(question)
+	t, off := blankOffTopic(zhtext.Normalize(question))
+	t = kb.idx.alias(t)
+	q := kb.idx.tokenize(t)
 	ranked := kb.idx.rank(q)
 	if len(ranked) == 0 || ranked[0].score <= 0 {
 		return Result{}
 	}
 	conf := confidence(kb.idx.domain(q), ranked)
+	if off {
+		conf /= 2 // another domain's problem (see offTopic)
+	}
+	kb.idx.preferNamedPlatform(t, ranked)
 	res := Result{Score: conf}
 	switch {
 	case conf >= answerAt:

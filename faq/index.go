@@ -36,7 +36,10 @@ type index struct {
 	dfWhole map[string]int
 	avgLen  float64
 	avgTop  float64
-	aliases *strings.Replacer
+	aliases *strings.Replacer // the aliases with a Chinese key
+	// wordAliases: the aliases with an English key, by first word; they
+	// match whole words only (else "sue" would rewrite "issue").
+	wordAliases map[string][]wordAlias
 	// postings: token → the documents holding it, with precomputed BM25
 	// parts, so a question touches only the documents that share a token.
 	post      map[string][]posting
@@ -51,22 +54,7 @@ type index struct {
 
 func buildIndex(topics []*Topic) *index {
 	ix := &index{topics: topics, df: map[string]int{}, dfWhole: map[string]int{}, vocab: map[string]bool{}}
-	var keys []string
-	for k := range aliases {
-		keys = append(keys, k)
-	}
-	// Longer keys first: the replacer prefers earlier pairs at a position.
-	sort.Slice(keys, func(i, j int) bool {
-		if len(keys[i]) != len(keys[j]) {
-			return len(keys[i]) > len(keys[j])
-		}
-		return keys[i] < keys[j]
-	})
-	var pairs []string
-	for _, k := range keys {
-		pairs = append(pairs, k, " "+aliases[k]+" ")
-	}
-	ix.aliases = strings.NewReplacer(pairs...)
+	ix.aliases, ix.wordAliases = buildAliases(aliases)
 	var total, totalTop float64
 	for ti, t := range topics {
 		if t.ID == "crisis-support" {
@@ -155,12 +143,126 @@ func idfOf(idf map[string]float64, n int, tok string) float64 {
 
 // normalize folds width, script and case, and rewrites aliases.
 func (ix *index) normalize(s string) string {
-	return ix.aliases.Replace(zhtext.Normalize(s))
+	return ix.alias(zhtext.Normalize(s))
+}
+
+// alias rewrites the aliases of s, normalised.
+func (ix *index) alias(s string) string {
+	return ix.replaceWords(ix.aliases.Replace(s))
+}
+
+// wordAlias is an alias with an English key.
+type wordAlias struct{ key, to string }
+
+// buildAliases splits the aliases: the Chinese keys go into a replacer
+// (longer keys first: the replacer prefers earlier pairs at a position),
+// the English ones into a table by first word, longer keys first.
+func buildAliases(m map[string]string) (*strings.Replacer, map[string][]wordAlias) {
+	var keys []string
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if len(keys[i]) != len(keys[j]) {
+			return len(keys[i]) > len(keys[j])
+		}
+		return keys[i] < keys[j]
+	})
+	var pairs []string
+	words := map[string][]wordAlias{}
+	for _, k := range keys {
+		if isASCII(k) {
+			first := k
+			if i := strings.IndexFunc(k, func(r rune) bool { return !isWordByte(byte(r)) }); i > 0 {
+				first = k[:i]
+			}
+			words[first] = append(words[first], wordAlias{k, " " + m[k] + " "})
+			continue
+		}
+		pairs = append(pairs, k, " "+m[k]+" ")
+	}
+	return strings.NewReplacer(pairs...), words
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+func isWordByte(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }
+
+// inflections an English alias key may carry ("sue" also matches "sues",
+// "sued"); a key ending in e also drops it before -ing.
+var inflections = []string{"", "s", "es", "d", "ed", "ing", "'s"}
+
+// replaceWords rewrites the English aliases in s (normalised, lower case)
+// where a key stands as whole words.
+func (ix *index) replaceWords(s string) string {
+	var b strings.Builder
+	last := 0 // s[last:i] is not yet written
+	for i := 0; i < len(s); {
+		if !isWordByte(s[i]) || i > 0 && isWordByte(s[i-1]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && isWordByte(s[j]) {
+			j++
+		}
+		end := -1
+		var to string
+		for _, a := range ix.wordAliases[s[i:j]] {
+			if end = matchInflected(s, i, a.key); end >= 0 {
+				to = a.to
+				break
+			}
+		}
+		if end < 0 {
+			i = j
+			continue
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(to)
+		i, last = end, end
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// matchInflected is the end of key (perhaps inflected) at s[i:] when it
+// ends a word there, else -1.
+func matchInflected(s string, i int, key string) int {
+	rest := s[i:]
+	if !strings.HasPrefix(rest, key) {
+		if k := strings.TrimSuffix(key, "e"); k != key && strings.HasPrefix(rest, k+"ing") &&
+			(len(rest) == len(k)+3 || !isWordByte(rest[len(k)+3])) {
+			return i + len(k) + 3
+		}
+		return -1
+	}
+	for _, suf := range inflections {
+		n := len(key) + len(suf)
+		if strings.HasPrefix(rest[len(key):], suf) && (len(rest) == n || !isWordByte(rest[n])) {
+			return i + n
+		}
+	}
+	return -1
 }
 
 // tokens: CJK unigrams and bigrams, English stemmed words without stop words.
 func (ix *index) tokens(s string) []string {
-	s = ix.normalize(s)
+	return ix.tokenize(ix.normalize(s))
+}
+
+// tokenize splits s, normalised and aliased, into tokens.
+func (ix *index) tokenize(s string) []string {
 	var out []string
 	var han []rune
 	var word []rune
@@ -310,4 +412,39 @@ func (ix *index) domain(q []string) float64 {
 		}
 	}
 	return w
+}
+
+// platformNames are the names (after aliases) that make a question about
+// one platform's own page.
+var platformNames = []struct{ topic, name string }{
+	{"platform-weilidai", "微粒贷"}, {"platform-alipay", "借呗"}, {"platform-alipay", "花呗"}, {"platform-mybank", "网商贷"},
+}
+
+// preferNamedPlatform: when the best topic is a platform's page but the
+// question names one other platform (and no second one), that platform's
+// page goes first: "借呗的客服电话" must not get the Weilidai page because
+// it shares more words with one of its phrasings.
+func (ix *index) preferNamedPlatform(s string, ranked []scored) {
+	if len(ranked) == 0 || !strings.HasPrefix(ix.topics[ranked[0].topic].ID, "platform-") {
+		return
+	}
+	named := ""
+	for _, p := range platformNames {
+		if strings.Contains(s, p.name) {
+			if named != "" && named != p.topic {
+				return // several platforms
+			}
+			named = p.topic
+		}
+	}
+	if named == "" || ix.topics[ranked[0].topic].ID == named {
+		return
+	}
+	for i, r := range ranked {
+		if ix.topics[r.topic].ID == named {
+			copy(ranked[1:i+1], ranked[:i])
+			ranked[0] = r
+			return
+		}
+	}
 }

@@ -1,0 +1,87 @@
+package faq
+
+import "strings"
+
+// offTopic are phrases that name a problem of another domain that shares
+// words with this one: unpaid wages (工资, 老板, 仲裁), a car accident
+// (repair, 理赔), travel (visit), a broken network or device. A question
+// holding one has the phrase blanked before ranking and its confidence
+// halved: alone it is out of scope; next to a real debt question (拖欠工资，
+// 网贷还不上了) the debt question still gets its answer. Normalised
+// (Simplified, lower case); English phrases match whole words.
+var offTopic = []string{
+	// wages and employment ("工资还没发" is a payday, not a dispute: not here)
+	"拖欠工资", "拖欠薪水", "拖欠薪资", "欠薪", "讨薪", "欠我工资", "欠我的工资", "不发工资", "工资不发",
+	"克扣工资", "扣我工资", "加班费", "劳动仲裁", "劳动合同", "经济补偿金", "辞退补偿",
+	"unpaid wages", "unpaid salary", "owed wages", "owes me wages", "overtime pay", "back pay", "wage theft",
+	// road accidents
+	"车祸", "交通事故", "撞车", "追尾", "剐蹭", "car accident", "car crash", "traffic accident", "fender bender",
+	"修车", "维修费", "车险", "保险理赔", "car repair", "repair shop", "repairs", "insurance claim",
+	// travel
+	"旅游攻略", "景点", "好玩的地方", "去哪玩", "places to visit", "place to visit", "sightseeing", "tourist",
+	"travel tips", "things to do in", "vacation",
+	// devices and networks
+	"wifi", "wi-fi", "路由器", "router", "宽带", "broadband", "网速", "断网", "死机", "当机", "开不了机", "蓝屏",
+}
+
+// offTopicPairs are the same for phrases with words between their two
+// parts ("拖欠我三个月工资", "my boss still hasn't paid"): the second part
+// follows the first within gap bytes, and the whole span is blanked.
+var offTopicPairs = []struct {
+	first, second []string
+	gap           int
+}{
+	{[]string{"拖欠我", "拖欠了我", "欠我", "欠了我", "克扣"}, []string{"工资", "薪水", "薪资", "加班费"}, 24},
+	// the employer not paying the user, not the user not paying a lender
+	{[]string{"employer", "boss"}, []string{"hasn't paid", "has not paid", "haven't paid", "didn't pay", "did not pay", "won't pay",
+		"not paid", "not paying", "owes me", "withheld", "withholding"}, 20},
+}
+
+// blankOffTopic blanks the off-topic phrases of s (normalised) and reports
+// whether there was one.
+func blankOffTopic(s string) (string, bool) {
+	found := false
+	for _, p := range offTopicPairs {
+		for _, a := range p.first {
+			i := indexWord(s, a)
+			if i < 0 {
+				continue
+			}
+			rest := s[i+len(a):]
+			for _, b := range p.second {
+				if j := indexWord(rest, b); j >= 0 && j <= p.gap {
+					s = s[:i] + " " + rest[j+len(b):]
+					found = true
+					break
+				}
+			}
+		}
+	}
+	for _, p := range offTopic {
+		for i := indexWord(s, p); i >= 0; i = indexWord(s, p) {
+			s = s[:i] + " " + s[i+len(p):]
+			found = true
+		}
+	}
+	return s, found
+}
+
+// indexWord is strings.Index, but an English phrase must stand as whole
+// words ("wifi" not in "wifiless", "tourist" not in "touristy").
+func indexWord(s, p string) int {
+	if !isASCII(p) {
+		return strings.Index(s, p)
+	}
+	for off := 0; ; {
+		i := strings.Index(s[off:], p)
+		if i < 0 {
+			return -1
+		}
+		i += off
+		end := i + len(p)
+		if (i == 0 || !isWordByte(s[i-1])) && (end == len(s) || !isWordByte(s[end])) {
+			return i
+		}
+		off = i + 1
+	}
+}
