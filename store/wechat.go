@@ -113,23 +113,16 @@ func (s *Store) NoteInbound(ctx context.Context, user, kind string, now time.Tim
 // Returns 1 when taken, 0 when the window is closed, -1 when it is spent.
 var reserveQuota = redis.NewScript(`
 local now = tonumber(ARGV[1])
-local text = tonumber(redis.call('HGET', KEYS[1], 'text') or '0')
-local click = tonumber(redis.call('HGET', KEYS[1], 'click') or '0')
 local open = false
-if now - text < tonumber(ARGV[2]) then
-  open = true
-  if redis.call('ZCOUNT', KEYS[2], text, '+inf') < tonumber(ARGV[3]) then
-    redis.call('ZADD', KEYS[2], now, ARGV[6])
-    redis.call('PEXPIRE', KEYS[2], ARGV[2])
-    return 1
-  end
-end
-if now - click < tonumber(ARGV[4]) then
-  open = true
-  if redis.call('ZCOUNT', KEYS[2], click, '+inf') < tonumber(ARGV[5]) then
-    redis.call('ZADD', KEYS[2], now, ARGV[6])
-    redis.call('PEXPIRE', KEYS[2], ARGV[2])
-    return 1
+for _, w in ipairs({{'text', ARGV[2], ARGV[3]}, {'click', ARGV[4], ARGV[5]}}) do
+  local since = tonumber(redis.call('HGET', KEYS[1], w[1]) or '0')
+  if now - since < tonumber(w[2]) then
+    open = true
+    if redis.call('ZCOUNT', KEYS[2], since, '+inf') < tonumber(w[3]) then
+      redis.call('ZADD', KEYS[2], now, ARGV[6])
+      redis.call('PEXPIRE', KEYS[2], ARGV[2])
+      return 1
+    end
   end
 end
 if open then return -1 end

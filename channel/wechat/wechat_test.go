@@ -692,3 +692,28 @@ func FuzzHandler(f *testing.F) {
 		}
 	})
 }
+
+// After a menu click alone, 3 customer-service messages within the minute.
+func TestMenuClickOpensThreeMessagesForAMinute(t *testing.T) {
+	e := newEnv(t, &recorder{reply: "菜单"})
+	u := newOpenID()
+	ctx := context.Background()
+	start := time.Now()
+	e.now.Store(start.UnixMilli())
+	w := httptest.NewRecorder()
+	e.a.ServeHTTP(w, e.request(t, "aes", eventXML(u, "CLICK", "faq", start)))
+	if e.reply(t, "aes", w) != "菜单" {
+		t.Fatal("click not answered")
+	}
+	for i := range 3 {
+		if err := e.a.Send(ctx, u, []bot.Reply{{Text: "提醒"}}); err != nil {
+			t.Fatalf("message %d after the click: %v", i+1, err)
+		}
+	}
+	if err := e.a.Send(ctx, u, []bot.Reply{{Text: "提醒"}}); !errors.Is(err, msg.ErrDeferred) {
+		t.Errorf("4th message after a click: %v", err)
+	}
+	if _, sent, _ := e.api.counts(); sent != 3 {
+		t.Errorf("sent %d", sent)
+	}
+}
