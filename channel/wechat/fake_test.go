@@ -50,8 +50,11 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, `{"access_token":%q,"expires_in":7200}`, nt)
 		return
 	}
-	if f.onSend != nil {
-		f.onSend(tok)
+	f.mu.Lock()
+	onSend := f.onSend
+	f.mu.Unlock()
+	if onSend != nil {
+		onSend(tok)
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -107,6 +110,12 @@ func (f *fakeAPI) counts() (fetches, sent, templates int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.fetches, len(f.sent), len(f.templates)
+}
+
+func (f *fakeAPI) setOnSend(fn func(tok string)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.onSend = fn
 }
 
 func (f *fakeAPI) failNext(codes ...int) {

@@ -518,7 +518,7 @@ func TestTokenRevokedByAnotherReplicasRefresh(t *testing.T) {
 	}
 	other := NewAPI(e.api.URL, e.appID, "app-secret", e.st, nil)
 	var once sync.Once
-	e.api.onSend = func(tok string) {
+	e.api.setOnSend(func(tok string) {
 		if tok == "TOKEN-1" {
 			// Another replica refreshes while this call is on its way.
 			once.Do(func() {
@@ -530,7 +530,7 @@ func TestTokenRevokedByAnotherReplicasRefresh(t *testing.T) {
 				}
 			})
 		}
-	}
+	})
 	if err := api.SendText(ctx, "o1", "two"); err != nil {
 		t.Fatalf("after the revocation: %v", err)
 	}
@@ -542,7 +542,7 @@ func TestTokenRevokedByAnotherReplicasRefresh(t *testing.T) {
 		t.Errorf("second send with %s", e.api.sent[1].token)
 	}
 	// An expired token (42001): one refresh, one retry.
-	e.api.onSend = nil
+	e.api.setOnSend(nil)
 	e.api.failNext(codeTokenExpired)
 	if err := api.SendText(ctx, "o1", "three"); err != nil {
 		t.Fatal(err)
@@ -715,5 +715,26 @@ func TestMenuClickOpensThreeMessagesForAMinute(t *testing.T) {
 	}
 	if _, sent, _ := e.api.counts(); sent != 3 {
 		t.Errorf("sent %d", sent)
+	}
+}
+
+// A customer-service call that times out may have been delivered: it is
+// neither repeated nor kept (either could show the message twice).
+func TestTimedOutMessageIsNotRepeated(t *testing.T) {
+	e := newEnv(t, &recorder{reply: "好"})
+	e.a.API().client = &http.Client{Timeout: 200 * time.Millisecond}
+	u := newOpenID()
+	e.say(t, "aes", u, "你好")
+	var calls atomic.Int32
+	e.api.setOnSend(func(string) { calls.Add(1); time.Sleep(400 * time.Millisecond) })
+	if err := e.a.Send(context.Background(), u, []bot.Reply{{Text: "提醒一次"}}); err != nil {
+		t.Errorf("send: %v", err)
+	}
+	e.api.setOnSend(nil)
+	if n := calls.Load(); n != 1 {
+		t.Errorf("%d attempts, want 1", n)
+	}
+	if r := e.say(t, "aes", u, "在吗"); strings.Contains(r, "提醒一次") {
+		t.Errorf("the uncertain message was kept and shown again:\n%s", r)
 	}
 }
