@@ -31,7 +31,7 @@ type cacheShard struct {
 
 type cached struct {
 	rev    int64
-	data   []byte // the session's JSON, in the clear (nil: no session yet)
+	sess   *Session // decoded; never handed out (get returns a clone)
 	hits   int64  // messages in the rate window ending at winEnd
 	winEnd time.Time
 	ids    [4]string // the last message ids handled
@@ -49,7 +49,7 @@ func (c *sessionCache) shard(user string) *cacheShard {
 	return &c.shards[maphash.String(c.seed, user)%uint64(len(c.shards))]
 }
 
-// get returns a copy of user's entry.
+// get returns a copy of user's entry, its session a clone.
 func (c *sessionCache) get(user string) (cached, bool) {
 	sh := c.shard(user)
 	sh.mu.Lock()
@@ -58,7 +58,9 @@ func (c *sessionCache) get(user string) (cached, bool) {
 	if !ok {
 		return cached{}, false
 	}
-	return *e, true
+	out := *e
+	out.sess = e.sess.clone()
+	return out, true
 }
 
 // put stores user's entry; a full shard forgets an arbitrary entry first.
@@ -100,4 +102,22 @@ func (e *cached) remember(id string) {
 	}
 	copy(e.ids[1:], e.ids[:len(e.ids)-1])
 	e.ids[0] = id
+}
+
+// clone copies a session deeply enough that the copy can be changed freely.
+func (s *Session) clone() *Session {
+	if s == nil {
+		return &Session{}
+	}
+	c := *s
+	if s.Slots != nil {
+		c.Slots = make(map[string]string, len(s.Slots))
+		for k, v := range s.Slots {
+			c.Slots[k] = v
+		}
+	}
+	c.History = append([]string(nil), s.History...)
+	c.Menu = append([]MenuItem(nil), s.Menu...)
+	c.Replay = nil
+	return &c
 }

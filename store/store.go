@@ -125,10 +125,7 @@ func (s *Store) Ping(ctx context.Context) error { return s.rdb.Ping(ctx).Err() }
 func (s *Store) Load(ctx context.Context, user, msgID string) (*Session, bool, error) {
 	if s.cache != nil {
 		if e, ok := s.cache.get(user); ok {
-			sess := &Session{}
-			if e.data != nil && json.Unmarshal(e.data, sess) != nil {
-				sess = &Session{}
-			}
+			sess := e.sess
 			sess.Rev = e.rev
 			if s.rateWin > 0 && time.Now().Before(e.winEnd) {
 				sess.Hits = e.hits
@@ -179,7 +176,7 @@ func (s *Store) Load(ctx context.Context, user, msgID string) (*Session, bool, e
 		sess.Hits, _ = strconv.ParseInt(hits.Val(), 10, 64)
 	}
 	if s.cache != nil {
-		e := cached{rev: sess.Rev, data: plain, hits: sess.Hits}
+		e := cached{rev: sess.Rev, sess: sess.clone(), hits: sess.Hits}
 		if hitsTTL != nil && hitsTTL.Val() > 0 {
 			e.winEnd = time.Now().Add(hitsTTL.Val())
 		}
@@ -224,7 +221,7 @@ func (s *Store) Save(ctx context.Context, user string, sess *Session, msgID stri
 	sess.Rev = rev
 	if s.cache != nil {
 		prev, _ := s.cache.get(user)
-		e := cached{rev: rev, data: data, hits: hits, ids: prev.ids}
+		e := cached{rev: rev, sess: sess.clone(), hits: hits, ids: prev.ids}
 		if ttl > 0 {
 			e.winEnd = time.Now().Add(time.Duration(ttl) * time.Millisecond)
 		}
