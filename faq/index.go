@@ -261,12 +261,22 @@ func (ix *index) tokens(s string) []string {
 	return ix.tokenize(ix.normalize(s))
 }
 
+// cjkSegmenter, when set, replaces the unigrams and bigrams of each run of
+// Han characters by its result. Nil in the product; set only by the
+// measurement in gse_compare_test.go (build tag gse).
+var cjkSegmenter func(han string) []string
+
 // tokenize splits s, normalised and aliased, into tokens.
 func (ix *index) tokenize(s string) []string {
 	var out []string
 	var han []rune
 	var word []rune
 	flushHan := func() {
+		if cjkSegmenter != nil && len(han) > 0 {
+			out = append(out, cjkSegmenter(string(han))...)
+			han = han[:0]
+			return
+		}
 		for i, r := range han {
 			if !stopHan[r] {
 				out = append(out, string(r))
