@@ -32,7 +32,7 @@ type cacheShard struct {
 type cached struct {
 	rev    int64
 	sess   *Session // decoded; never handed out (get returns a clone)
-	hits   int64  // messages in the rate window ending at winEnd
+	hits   int64    // messages in the rate window ending at winEnd
 	winEnd time.Time
 	ids    [4]string // the last message ids handled
 }
