@@ -28,6 +28,9 @@ func (kb *KB) Answer(question string) Result {
 	if off {
 		conf /= 2 // another domain's problem (see offTopic)
 	}
+	if !hasDebtSignal(t) {
+		conf *= 0.4 // no debt in it: only a near-certain match is answered (see debtSignals)
+	}
 	kb.idx.preferNamedPlatform(t, ranked)
 	res := Result{Score: conf}
 	switch {

@@ -130,3 +130,23 @@ func BenchmarkLoad(b *testing.B) {
 		}
 	}
 }
+
+// Questions that name this domain's platforms or people without its
+// problem (no loan, no owing, no court …) are out of scope; the same
+// platforms with a debt question are answered.
+func TestPlatformWithoutDebtIsOutOfScope(t *testing.T) {
+	kb, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"怎么注册支付宝", "支付宝怎么转账", "信用卡积分怎么兑换", "公司拖欠我三个月工资了，去哪里投诉", "微信怎么发红包"} {
+		if r := kb.Answer(q); r.Topic != nil {
+			t.Errorf("%q answered with %s (%.2f)", q, r.Topic.ID, r.Score)
+		}
+	}
+	for q, want := range map[string]string{"借呗的客服电话是多少": "platform-alipay", "信用卡逾期了能申请分期吗": "credit-card", "微粒贷逾期会被起诉吗": "sued-risk"} {
+		if r := kb.Answer(q); r.Topic == nil || r.Topic.ID != want {
+			t.Errorf("%q: got %v, want %s", q, r.Topic, want)
+		}
+	}
+}

@@ -85,3 +85,52 @@ func indexWord(s, p string) int {
 		off = i + 1
 	}
 }
+
+// debtSignals are the words of a question about debt: a loan, owing,
+// repaying, being overdue, collectors, courts, the credit record, interest.
+// A question with none of them ("怎么申请信用卡", "支付宝怎么转账", "老板不给我交社保")
+// names this domain's platforms or people without its problem: its
+// confidence is halved, so alone it is out of scope. Matched after
+// normalising and aliasing (weilidai → 微粒贷 …); English as whole words or
+// word starts.
+var debtSignals = []string{
+	"贷", "借", "欠", "债", "还款", "还钱", "还不", "还清", "还了", "还上", "还完", "逾期", "催", "起诉", "诉讼", "法院", "传票",
+	"判决", "执行", "失信", "冻结", "征信", "利息", "罚息", "利率", "违约金", "分期", "协商", "本金", "花呗", "白条", "仲裁",
+	"律师", "坐牢", "判刑", "恶意透支", "破产", "最低还", "停息", "挂账", "减免", "账单", "爆通讯录", "通讯录", "黑名单",
+	"不还", "要还", "都还", "时效", "应急", "预备金", "12348", "12378", "12368", "12356", "被告", "开庭", "立案", "案件",
+	"代理", "缴", "最低", "本息", "额度",
+	"lawyer", "debt", "loan", "owe", "overdue", "repay", "paid back", "pay back", "pay off", "collector", "collection",
+	"sue", "lawsuit", "court", "summons", "credit report", "credit record", "credit score", "interest", "penalt",
+	"installment", "instalment", "bankrupt", "arbitrat", "jail", "prison", "freeze", "frozen", "settle", "negotiat",
+	"late payment", "minimum payment", "harass", "legal aid", "judgment", "judgement", "enforcement", "emergency fund",
+	"principal", "paid off", "limitation", "minimum due", "hardship",
+}
+
+// hasDebtSignal reports whether s (normalised, aliased) speaks of debt.
+func hasDebtSignal(s string) bool {
+	for _, w := range debtSignals {
+		if w[0] < 0x80 {
+			if indexWordStart(s, w) >= 0 {
+				return true
+			}
+		} else if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// indexWordStart is the index of w in s where w starts a word, or -1.
+func indexWordStart(s, w string) int {
+	for off := 0; ; {
+		i := strings.Index(s[off:], w)
+		if i < 0 {
+			return -1
+		}
+		i += off
+		if i == 0 || !isWordByte(s[i-1]) {
+			return i
+		}
+		off = i + 1
+	}
+}
