@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"time"
@@ -144,30 +145,45 @@ func (a *API) Post(ctx context.Context, path string, body any) error {
 	if err != nil {
 		return err
 	}
+	_, err = a.call(ctx, path, nil, "application/json; charset=utf-8", data)
+	return err
+}
+
+// result is what WeChat's API answers.
+type result struct {
+	ErrCode int    `json:"errcode"`
+	ErrMsg  string `json:"errmsg"`
+	MediaID string `json:"media_id"`
+}
+
+// call posts body to path with the shared access_token (see Post).
+func (a *API) call(ctx context.Context, path string, query url.Values, contentType string, body []byte) (result, error) {
 	for retry := 0; ; retry++ {
 		tok, err := a.token(ctx)
 		if err != nil {
-			return err
+			return result{}, err
 		}
-		req, err := http.NewRequestWithContext(ctx, "POST", a.base+path+"?access_token="+url.QueryEscape(tok.Value), bytes.NewReader(data))
+		q := url.Values{}
+		for k, v := range query {
+			q[k] = v
+		}
+		q.Set("access_token", tok.Value)
+		req, err := http.NewRequestWithContext(ctx, "POST", a.base+path+"?"+q.Encode(), bytes.NewReader(body))
 		if err != nil {
-			return err
+			return result{}, err
 		}
-		req.Header.Set("Content-Type", "application/json; charset=utf-8")
-		var out struct {
-			ErrCode int    `json:"errcode"`
-			ErrMsg  string `json:"errmsg"`
-		}
+		req.Header.Set("Content-Type", contentType)
+		var out result
 		if err := a.do(req, &out); err != nil {
-			return err
+			return result{}, err
 		}
 		switch out.ErrCode {
 		case 0:
-			return nil
+			return out, nil
 		case codeInvalidToken, codeBadToken, codeTokenExpired:
 			if retry == 0 {
 				if err := a.secrets.DeleteSecretIf(ctx, "wx", a.tokenName(), tok); err != nil {
-					return err
+					return result{}, err
 				}
 				continue
 			}
@@ -175,14 +191,41 @@ func (a *API) Post(ctx context.Context, path string, body any) error {
 			if retry == 0 {
 				select {
 				case <-ctx.Done():
-					return ctx.Err()
+					return result{}, ctx.Err()
 				case <-time.After(500 * time.Millisecond):
 				}
 				continue
 			}
 		}
-		return &APIError{out.ErrCode, out.ErrMsg}
+		return out, &APIError{out.ErrCode, out.ErrMsg}
 	}
+}
+
+// UploadImage uploads a temporary image (kept by WeChat for 3 days) and
+// returns its media_id.
+func (a *API) UploadImage(ctx context.Context, name string, data []byte) (string, error) {
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	part, err := w.CreateFormFile("media", name)
+	if err != nil {
+		return "", err
+	}
+	part.Write(data)
+	w.Close()
+	out, err := a.call(ctx, "/cgi-bin/media/upload", url.Values{"type": {"image"}}, w.FormDataContentType(), b.Bytes())
+	if err != nil {
+		return "", err
+	}
+	if out.MediaID == "" {
+		return "", errors.New("wechat media upload: no media_id")
+	}
+	return out.MediaID, nil
+}
+
+// SendImage sends an uploaded image as a customer-service message.
+func (a *API) SendImage(ctx context.Context, openID, mediaID string) error {
+	return a.Post(ctx, "/cgi-bin/message/custom/send", map[string]any{
+		"touser": openID, "msgtype": "image", "image": map[string]string{"media_id": mediaID}})
 }
 
 // do sends req and decodes its JSON answer. An error after the request may

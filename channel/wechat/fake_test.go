@@ -3,6 +3,7 @@ package wechat
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -22,6 +23,7 @@ type fakeAPI struct {
 	sent      []sentMsg
 	templates []sentMsg
 	menus     []string
+	uploads   []string         // name:bytes
 	fail      []int            // errcodes for the next sends, in order
 	onSend    func(tok string) // called before a send is answered, outside the lock
 }
@@ -62,9 +64,23 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, `{"errcode":40001,"errmsg":"invalid credential, access_token is invalid or not latest"}`)
 		return
 	}
+	if r.URL.Path == "/cgi-bin/media/upload" {
+		file, hdr, err := r.FormFile("media")
+		if err != nil || r.URL.Query().Get("type") != "image" {
+			fmt.Fprint(w, `{"errcode":40004,"errmsg":"invalid media type"}`)
+			return
+		}
+		n, _ := io.Copy(io.Discard, file)
+		f.uploads = append(f.uploads, fmt.Sprintf("%s:%d", hdr.Filename, n))
+		fmt.Fprintf(w, `{"type":"image","media_id":"MEDIA-%d","created_at":1}`, len(f.uploads))
+		return
+	}
 	var body struct {
 		ToUser string `json:"touser"`
-		Text   struct {
+		Image  struct {
+			MediaID string `json:"media_id"`
+		} `json:"image"`
+		Text struct {
 			Content string `json:"content"`
 		} `json:"text"`
 		Data map[string]struct {
@@ -82,7 +98,11 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	switch r.URL.Path {
 	case "/cgi-bin/message/custom/send":
-		f.sent = append(f.sent, sentMsg{body.ToUser, body.Text.Content, tok})
+		text := body.Text.Content
+		if body.Image.MediaID != "" {
+			text = "[image " + body.Image.MediaID + "]"
+		}
+		f.sent = append(f.sent, sentMsg{body.ToUser, text, tok})
 	case "/cgi-bin/message/template/send":
 		f.templates = append(f.templates, sentMsg{body.ToUser, body.Data["first"].Value, tok})
 	case "/cgi-bin/menu/create":

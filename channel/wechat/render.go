@@ -34,8 +34,9 @@ func t(lang, key string, args ...any) string {
 // render turns replies into one text: each reply's text, then its buttons
 // as a numbered list ("回复 1：…"), numbered in reading order across the
 // replies as the engine counts them. Where the question asks for a number,
-// the choices are listed without numbers (typing 1 then means 1).
-func render(reps []bot.Reply) string {
+// the choices are listed without numbers (typing 1 then means 1). Unless
+// images are sent apart (withImages), a reply's chart becomes a note.
+func render(reps []bot.Reply, withImages bool) string {
 	var texts []string
 	for _, r := range reps {
 		texts = append(texts, r.Text)
@@ -52,7 +53,7 @@ func render(reps []bot.Reply) string {
 	for _, r := range reps {
 		var b strings.Builder
 		b.WriteString(strings.TrimSpace(r.Text))
-		if r.Image != nil || r.Document != nil {
+		if (r.Image != nil && !withImages) || (r.Document != nil && r.Image == nil) {
 			b.WriteString("\n" + t(lang, "wechat.chart"))
 		}
 		for _, row := range r.Buttons {

@@ -371,7 +371,13 @@ func (a *Adapter) run(ctx context.Context, key, user string, in bot.Inbound, d *
 	if err != nil {
 		a.log.Warn("wechat: engine", "err", err)
 	}
-	text := render(reps)
+	var images []*bot.Attachment
+	for _, r := range reps {
+		if r.Image != nil {
+			images = append(images, r.Image)
+		}
+	}
+	text := render(reps, a.api != nil)
 	if len(kept) > 0 {
 		text = t(langOf(kept...), "wechat.kept") + "\n\n" + strings.Join(kept, "\n\n") + "\n\n" + text
 	}
@@ -390,6 +396,11 @@ func (a *Adapter) run(ctx context.Context, key, user string, in bot.Inbound, d *
 	if len(rest) > 0 {
 		if err := a.sendLater(ctx, user, rest); err != nil && !errors.Is(err, msg.ErrDeferred) {
 			a.log.Warn("wechat: late answer", "err", err)
+		}
+	}
+	for _, img := range images { // the plan chart: a passive reply holds text only
+		if err := a.sendImage(ctx, user, img); err != nil {
+			a.log.Warn("wechat: image", "err", err)
 		}
 	}
 	time.AfterFunc(a.keepDone, func() {
@@ -425,7 +436,7 @@ func (a *Adapter) wait(ctx context.Context, d *delivery) string {
 // window by template message where one is configured; otherwise they are
 // kept for the user's next message (msg.ErrDeferred).
 func (a *Adapter) Send(ctx context.Context, openid string, reps []bot.Reply) error {
-	return a.sendLater(ctx, Channel+":"+openid, split(render(reps), maxBytes))
+	return a.sendLater(ctx, Channel+":"+openid, split(render(reps, false), maxBytes))
 }
 
 // sendLater sends chunks to user by the API, each within the quota; what
@@ -492,6 +503,19 @@ func (a *Adapter) sendOne(ctx context.Context, user, openid, text string) error 
 		}
 	}
 	return err
+}
+
+// sendImage uploads an image and sends it within the quota; one that
+// cannot go now is dropped (the text said what it shows).
+func (a *Adapter) sendImage(ctx context.Context, user string, img *bot.Attachment) error {
+	if err := a.st.ReserveQuota(ctx, user, a.now(), quota); err != nil {
+		return err
+	}
+	id, err := a.api.UploadImage(ctx, img.Name, img.Data)
+	if err != nil {
+		return err
+	}
+	return a.api.SendImage(ctx, strings.TrimPrefix(user, Channel+":"), id)
 }
 
 // keep puts texts in the user's outbox, delivered with their next reply.

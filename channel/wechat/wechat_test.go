@@ -597,13 +597,13 @@ func TestCreateMenu(t *testing.T) {
 func TestRenderNumbersButtonsAndSplitsByBytes(t *testing.T) {
 	reps := []bot.Reply{{Text: "第一段", Buttons: [][]msg.Button{{{Label: "甲", Payload: "a"}, {Label: "乙", Payload: "b"}}}},
 		{Text: "第二段", Buttons: [][]msg.Button{{{Label: "丙", Payload: "c"}}}}}
-	got := render(reps)
+	got := render(reps, true)
 	want := "第一段\n回复 1：甲\n回复 2：乙\n\n第二段\n回复 3：丙"
 	if got != want {
 		t.Errorf("render:\n%s\nwant\n%s", got, want)
 	}
 	reps[0].NumberIsAnswer = true
-	if got := render(reps); strings.Contains(got, "回复 1") || !strings.Contains(got, "· 甲") {
+	if got := render(reps, true); strings.Contains(got, "回复 1") || !strings.Contains(got, "· 甲") {
 		t.Errorf("a number is the answer: %s", got)
 	}
 	para := strings.Repeat("欠款协商", 100) // 1,200 bytes
@@ -736,5 +736,24 @@ func TestTimedOutMessageIsNotRepeated(t *testing.T) {
 	}
 	if r := e.say(t, "aes", u, "在吗"); strings.Contains(r, "提醒一次") {
 		t.Errorf("the uncertain message was kept and shown again:\n%s", r)
+	}
+}
+
+// The plan chart: the text goes as the passive reply, the image after it
+// as an uploaded image message.
+func TestPlanChartIsSentAsAnImage(t *testing.T) {
+	e := newEnv(t, nil)
+	u := newOpenID()
+	for _, s := range []string{"/prep", "微粒贷", "35000", "60", "8000", "5000", "跳过", "失业/收入下降", "分期", "确认，生成方案"} {
+		e.say(t, "aes", u, s)
+	}
+	r := e.say(t, "aes", u, "/plan chart")
+	e.a.Close()
+	if !strings.Contains(r, "2,100") || strings.Contains(r, "网页版") {
+		t.Errorf("the chart's text:\n%s", r)
+	}
+	got := e.api.sentTo(u)
+	if len(got) != 1 || got[0] != "[image MEDIA-1]" || len(e.api.uploads) != 1 || !strings.HasSuffix(e.api.uploads[0], ".png:"+strings.Split(e.api.uploads[0], ":")[1]) {
+		t.Errorf("sent %q, uploads %q", got, e.api.uploads)
 	}
 }
