@@ -12,6 +12,7 @@ import (
 
 	"loanbot/dialogs"
 	"loanbot/faq"
+	"loanbot/internal/keyq"
 	"loanbot/msg"
 	"loanbot/store"
 )
@@ -59,7 +60,7 @@ type Engine struct {
 	store  Store
 	faq    FAQ
 	flows  *dialogs.Registry
-	locks  *keyedLock
+	locks  *keyq.Queue[string]
 	now    func() time.Time
 	log    *slog.Logger
 	maxLen int
@@ -114,7 +115,7 @@ func WithFlows(r *dialogs.Registry) Option { return func(e *Engine) { e.flows = 
 // New makes an engine on a store and a knowledge base (kb may be nil: free
 // text then gets the topic menu).
 func New(st Store, kb FAQ, opts ...Option) (*Engine, error) {
-	e := &Engine{store: st, faq: kb, locks: newKeyedLock(), now: time.Now, log: slog.Default(), maxLen: 4096, obs: nopObserver{}}
+	e := &Engine{store: st, faq: kb, locks: keyq.New[string](), now: time.Now, log: slog.Default(), maxLen: 4096, obs: nopObserver{}}
 	for _, o := range opts {
 		o(e)
 	}

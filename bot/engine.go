@@ -33,9 +33,9 @@ const maxAttempts = 20
 // Messages of one user run one at a time, in the order Handle was called.
 // The error is for the log: the replies already say what the user should do.
 func (e *Engine) Handle(ctx context.Context, in Inbound) ([]Reply, error) {
-	t := e.locks.enqueue(in.User())
-	t.wait()
-	defer t.release()
+	t := e.locks.Enqueue(in.User())
+	t.Wait()
+	defer t.Release()
 	return e.handleLocked(ctx, in)
 }
 
@@ -53,10 +53,10 @@ func (e *Engine) handleLocked(ctx context.Context, in Inbound) ([]Reply, error) 
 // it does not wait for each.
 func (e *Engine) Enqueue(ctx context.Context, in Inbound) <-chan Result {
 	out := make(chan Result, 1)
-	t := e.locks.enqueue(in.User())
+	t := e.locks.Enqueue(in.User())
 	go func() {
-		t.wait()
-		defer t.release()
+		t.Wait()
+		defer t.Release()
 		reps, err := e.handleLocked(ctx, in)
 		out <- Result{Replies: reps, Err: err}
 	}()

@@ -23,13 +23,13 @@ func (a *Adapter) dispatch(ctx context.Context, u *update) (finish func() bool) 
 	if !ok {
 		return func() bool { return true }
 	}
-	turn := a.chats.enqueue(w.chatID)
+	turn := a.chats.Enqueue(w.chatID)
 	var res <-chan bot.Result
 	if w.link == "" && !w.dupTap {
 		res = a.eng.Enqueue(ctx, w.in)
 	}
 	return func() bool {
-		defer turn.done()
+		defer turn.Release()
 		if w.tap != nil {
 			a.answerTap(ctx, w)
 		}
@@ -51,7 +51,7 @@ func (a *Adapter) dispatch(ctx context.Context, u *update) (finish func() bool) 
 			}
 			reps = r.Replies
 		}
-		turn.wait()
+		turn.Wait()
 		if err := a.send(ctx, w.chatID, reps); err != nil {
 			if errors.Is(err, bot.ErrBlocked) {
 				return true
@@ -147,83 +147,4 @@ func (t *taps) first(chat, message, update int64) bool {
 	}
 	t.cur[k] = update
 	return true
-}
-
-// chatQueue orders sends per chat: a place is taken when an update arrives
-// and its replies go when every earlier place of the chat is done. An entry
-// lives only while a chat has updates in flight.
-type chatQueue struct {
-	shards [32]chatShard
-}
-
-type chatShard struct {
-	mu sync.Mutex
-	m  map[int64][]chan struct{} // waiters after the holder, in order
-}
-
-func newChatQueue() *chatQueue {
-	q := &chatQueue{}
-	for i := range q.shards {
-		q.shards[i].m = map[int64][]chan struct{}{}
-	}
-	return q
-}
-
-type turn struct {
-	q     *chatQueue
-	chat  int64
-	ready chan struct{} // nil: first in line
-}
-
-func (q *chatQueue) shard(chat int64) *chatShard {
-	return &q.shards[uint64(chat)%uint64(len(q.shards))]
-}
-
-// enqueue takes the chat's next place without waiting.
-func (q *chatQueue) enqueue(chat int64) *turn {
-	sh := q.shard(chat)
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	waiters, busy := sh.m[chat]
-	if !busy {
-		sh.m[chat] = nil
-		return &turn{q: q, chat: chat}
-	}
-	ch := make(chan struct{})
-	sh.m[chat] = append(waiters, ch)
-	return &turn{q: q, chat: chat, ready: ch}
-}
-
-// wait blocks until every earlier place of the chat is done.
-func (t *turn) wait() {
-	if t.ready != nil {
-		<-t.ready
-	}
-}
-
-// done gives the chat to the next place (waiting first, if it has not).
-func (t *turn) done() {
-	t.wait()
-	sh := t.q.shard(t.chat)
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	waiters := sh.m[t.chat]
-	if len(waiters) == 0 {
-		delete(sh.m, t.chat)
-		return
-	}
-	next := waiters[0]
-	waiters[0] = nil
-	sh.m[t.chat] = waiters[1:]
-	close(next)
-}
-
-func (q *chatQueue) size() int {
-	n := 0
-	for i := range q.shards {
-		q.shards[i].mu.Lock()
-		n += len(q.shards[i].m)
-		q.shards[i].mu.Unlock()
-	}
-	return n
 }

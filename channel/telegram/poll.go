@@ -71,7 +71,7 @@ func (a *Adapter) getUpdates(ctx context.Context, offset int64) ([]*update, erro
 }
 
 // handleBatch hands the updates to the engine in order, then finishes them
-// all: one chat's replies in its order (chatQueue), other chats in parallel.
+// all: one chat's replies in its order (Adapter.chats), other chats in parallel.
 func (a *Adapter) handleBatch(ctx context.Context, ups []*update) {
 	finish := make([]func() bool, len(ups))
 	for i, u := range ups {

@@ -17,7 +17,7 @@
 //
 // Order. Every update takes, at once and in arrival order, its user's place
 // in the engine's queue (Engine.Enqueue) and its chat's place in the send
-// queue (chatQueue); the engine handles it in the background and its replies
+// queue (a keyq.Queue); the engine handles it in the background and its replies
 // go out when every earlier update of that chat has sent its own. So one
 // chat's replies leave in the order its updates came, in both modes, while
 // other chats run in parallel.
@@ -57,6 +57,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"loanbot/bot"
+	"loanbot/internal/keyq"
 )
 
 // Handler is the engine as the adapter sees it (*bot.Engine).
@@ -76,7 +77,7 @@ type Adapter struct {
 	secret     string
 	log        *slog.Logger
 	limit      *limiter
-	chats      *chatQueue
+	chats      *keyq.Queue[int64] // send order per chat
 	taps       *taps
 
 	startOnce sync.Once
@@ -138,7 +139,7 @@ func New(token string, eng Handler, opts ...Option) (*Adapter, error) {
 		return nil, errors.New("telegram: TELEGRAM_BOT_TOKEN is empty")
 	}
 	a := &Adapter{eng: eng, token: token, apiURL: "https://api.telegram.org", log: slog.Default(),
-		limit: newLimiter(), chats: newChatQueue(), taps: newTaps()}
+		limit: newLimiter(), chats: keyq.New[int64](), taps: newTaps()}
 	for _, o := range opts {
 		o(a)
 	}

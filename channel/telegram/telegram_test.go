@@ -228,9 +228,9 @@ func TestABatchOfOneUserIsAnsweredInOrder(t *testing.T) {
 			}
 		}
 	}
-	for deadline := time.Now().Add(time.Second); a.chats.size() != 0; time.Sleep(time.Millisecond) {
+	for deadline := time.Now().Add(time.Second); a.chats.Len() != 0; time.Sleep(time.Millisecond) {
 		if time.Now().After(deadline) { // the last send returns just after the fake got it
-			t.Errorf("%d chats left in the send queue", a.chats.size())
+			t.Errorf("%d chats left in the send queue", a.chats.Len())
 			break
 		}
 	}

@@ -1,4 +1,4 @@
-package bot
+package keyq
 
 import (
 	"fmt"
@@ -6,25 +6,25 @@ import (
 	"testing"
 )
 
-func TestKeyedLockIsFIFOAndForgetsIdleKeys(t *testing.T) {
-	l := newKeyedLock()
-	first := l.enqueue("u")
+func TestQueueIsFIFOAndForgetsIdleKeys(t *testing.T) {
+	l := New[string]()
+	first := l.Enqueue("u")
 	var order []int
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for i := 0; i < 50; i++ {
-		tk := l.enqueue("u") // the order of enqueue is the order of running
+		tk := l.Enqueue("u") // the order of enqueue is the order of running
 		wg.Add(1)
-		go func(i int, tk *ticket) {
+		go func(i int, tk *Ticket[string]) {
 			defer wg.Done()
-			tk.wait()
+			tk.Wait()
 			mu.Lock()
 			order = append(order, i)
 			mu.Unlock()
-			tk.release()
+			tk.Release()
 		}(i, tk)
 	}
-	first.release()
+	first.Release()
 	wg.Wait()
 	for i, v := range order {
 		if v != i {
@@ -32,11 +32,11 @@ func TestKeyedLockIsFIFOAndForgetsIdleKeys(t *testing.T) {
 		}
 	}
 	for u := 0; u < 1000; u++ {
-		tk := l.enqueue(fmt.Sprint("user", u))
-		tk.wait()
-		tk.release()
+		tk := l.Enqueue(fmt.Sprint("user", u))
+		tk.Wait()
+		tk.Release()
 	}
-	if n := l.size(); n != 0 {
+	if n := l.Len(); n != 0 {
 		t.Errorf("%d keys kept after every user finished", n)
 	}
 }
