@@ -63,17 +63,22 @@ func (c *sessionCache) get(user string) (cached, bool) {
 	return out, true
 }
 
-// put stores user's entry; a full shard forgets an arbitrary entry first.
-func (c *sessionCache) put(user string, e cached) {
+// put stores user's entry, keeping the message ids of the one it replaces
+// and adding handled (when not ""); a full shard forgets an arbitrary entry
+// first.
+func (c *sessionCache) put(user string, e cached, handled string) {
 	sh := c.shard(user)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	if _, ok := sh.m[user]; !ok && len(sh.m) >= c.max {
+	if old, ok := sh.m[user]; ok {
+		e.ids = old.ids
+	} else if len(sh.m) >= c.max {
 		for k := range sh.m {
 			delete(sh.m, k)
 			break
 		}
 	}
+	e.remember(handled)
 	sh.m[user] = &e
 }
 

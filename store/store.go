@@ -180,7 +180,7 @@ func (s *Store) Load(ctx context.Context, user, msgID string) (*Session, bool, e
 		if hitsTTL != nil && hitsTTL.Val() > 0 {
 			e.winEnd = time.Now().Add(hitsTTL.Val())
 		}
-		s.cache.put(user, e)
+		s.cache.put(user, e, "")
 	}
 	return sess, dup, nil
 }
@@ -220,13 +220,11 @@ func (s *Store) Save(ctx context.Context, user string, sess *Session, msgID stri
 	ttl, _ := out[2].(int64)
 	sess.Rev = rev
 	if s.cache != nil {
-		prev, _ := s.cache.get(user)
-		e := cached{rev: rev, sess: sess.clone(), hits: hits, ids: prev.ids}
+		e := cached{rev: rev, sess: sess.clone(), hits: hits}
 		if ttl > 0 {
 			e.winEnd = time.Now().Add(time.Duration(ttl) * time.Millisecond)
 		}
-		e.remember(msgID)
-		s.cache.put(user, e)
+		s.cache.put(user, e, msgID)
 	}
 	return nil
 }
