@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -48,13 +46,9 @@ func TestServeAnswersTelegramByPolling(t *testing.T) {
 	}))
 	defer api.Close()
 	t.Setenv("REDIS_URL", "")
-	t.Setenv("LISTEN_ADDR", "127.0.0.1:0")
 	t.Setenv("TELEGRAM_BOT_TOKEN", "123:TEST")
 	t.Setenv("TELEGRAM_API_URL", api.URL)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int)
-	var errOut bytes.Buffer
-	go func() { done <- run(ctx, []string{"serve"}, strings.NewReader(""), &bytes.Buffer{}, &errOut) }()
+	_, errOut := serveInBackground(t) // stopped (SIGTERM) and checked when the test ends
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		mu.Lock()
@@ -64,15 +58,6 @@ func TestServeAnswersTelegramByPolling(t *testing.T) {
 			break
 		}
 		time.Sleep(10 * time.Millisecond)
-	}
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Errorf("serve exited %d: %s", code, errOut.String())
-		}
-	case <-time.After(11 * time.Second):
-		t.Fatal("serve did not stop within 10 s of SIGTERM")
 	}
 	mu.Lock()
 	defer mu.Unlock()
