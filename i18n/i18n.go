@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"loanbot/zhtext"
 )
 
 // The supported languages.
@@ -59,6 +61,15 @@ func Normalize(lang string) string {
 		return lang
 	}
 	return ZhHans
+}
+
+// Localize puts text written in zh-Hans into lang's script: Traditional for
+// zh-Hant, unchanged otherwise (English texts are written, not converted).
+func Localize(lang, text string) string {
+	if lang == ZhHant {
+		return zhtext.ToTraditional(text)
+	}
+	return text
 }
 
 // T renders key in lang; args are name/value pairs filling {name}. A key

@@ -7,7 +7,6 @@ import (
 
 	"loanbot/bot"
 	"loanbot/i18n"
-	"loanbot/zhtext"
 )
 
 // maxBytes is the most UTF-8 bytes of one text message WeChat takes
@@ -24,11 +23,7 @@ func langOf(texts ...string) string {
 
 // t renders one of the adapter's own texts in lang.
 func t(lang, key string, args ...any) string {
-	s := i18n.T(lang, key, args...)
-	if lang == i18n.ZhHant {
-		s = zhtext.ToTraditional(s)
-	}
-	return s
+	return i18n.Localize(lang, i18n.T(lang, key, args...))
 }
 
 // render turns replies into one text: each reply's text, then its buttons

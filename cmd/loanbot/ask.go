@@ -11,7 +11,6 @@ import (
 	"loanbot/bot"
 	"loanbot/faq"
 	"loanbot/i18n"
-	"loanbot/zhtext"
 )
 
 // askResult is one line of `loanbot ask --json`.
@@ -49,13 +48,13 @@ func runAsk(args []string, stdin io.Reader, stdout io.Writer) error {
 			}
 			w.Write(append(b, '\n'))
 		} else if r.Topic == "" && len(r.suggestions) > 0 {
-			fmt.Fprintln(w, localise(r.Lang, i18n.T(r.Lang, "faq.unsure")))
+			fmt.Fprintln(w, i18n.Localize(r.Lang, i18n.T(r.Lang, "faq.unsure")))
 			for _, t := range r.suggestions {
-				fmt.Fprintf(w, "· %s\n", localise(r.Lang, t))
+				fmt.Fprintf(w, "· %s\n", i18n.Localize(r.Lang, t))
 			}
 			fmt.Fprintln(w)
 		} else if r.Topic == "" {
-			fmt.Fprintln(w, localise(r.Lang, i18n.T(r.Lang, "faq.out_of_scope")))
+			fmt.Fprintln(w, i18n.Localize(r.Lang, i18n.T(r.Lang, "faq.out_of_scope")))
 			fmt.Fprintln(w)
 		} else {
 			fmt.Fprintf(w, "%s\n\n", r.Answer)
@@ -87,17 +86,10 @@ func ask(kb *faq.KB, q, lang string) askResult {
 	out := askResult{Score: res.Score, Lang: lang}
 	if res.Topic != nil {
 		out.Topic = res.Topic.ID
-		out.Answer = localise(lang, res.Topic.Text(lang))
+		out.Answer = i18n.Localize(lang, res.Topic.Text(lang))
 	}
 	for _, t := range res.Suggestions {
 		out.suggestions = append(out.suggestions, t.TitleIn(lang))
 	}
 	return out
-}
-
-func localise(lang, s string) string {
-	if lang == i18n.ZhHant {
-		return zhtext.ToTraditional(s)
-	}
-	return s
 }
