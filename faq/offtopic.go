@@ -68,7 +68,11 @@ func blankOffTopic(s string) (string, bool) {
 
 // indexWord is strings.Index, but an English phrase must stand as whole
 // words ("wifi" not in "wifiless", "tourist" not in "touristy").
-func indexWord(s, p string) int {
+func indexWord(s, p string) int { return findWord(s, p, false) }
+
+// findWord is the index of p in s where an ASCII p starts a word and, unless
+// prefix, also ends one; a p with other characters is found anywhere.
+func findWord(s, p string, prefix bool) int {
 	if !isASCII(p) {
 		return strings.Index(s, p)
 	}
@@ -79,7 +83,7 @@ func indexWord(s, p string) int {
 		}
 		i += off
 		end := i + len(p)
-		if (i == 0 || !isWordByte(s[i-1])) && (end == len(s) || !isWordByte(s[end])) {
+		if (i == 0 || !isWordByte(s[i-1])) && (prefix || end == len(s) || !isWordByte(s[end])) {
 			return i
 		}
 		off = i + 1
@@ -89,8 +93,8 @@ func indexWord(s, p string) int {
 // debtSignals are the words of a question about debt: a loan, owing,
 // repaying, being overdue, collectors, courts, the credit record, interest.
 // A question with none of them ("怎么申请信用卡", "支付宝怎么转账", "老板不给我交社保")
-// names this domain's platforms or people without its problem: its
-// confidence is halved, so alone it is out of scope. Matched after
+// names this domain's platforms or people without its problem: it keeps
+// 40 % of its confidence, so only a near-certain match is answered. Matched after
 // normalising and aliasing (weilidai → 微粒贷 …); English as whole words or
 // word starts.
 var debtSignals = []string{
@@ -109,28 +113,9 @@ var debtSignals = []string{
 // hasDebtSignal reports whether s (normalised, aliased) speaks of debt.
 func hasDebtSignal(s string) bool {
 	for _, w := range debtSignals {
-		if w[0] < 0x80 {
-			if indexWordStart(s, w) >= 0 {
-				return true
-			}
-		} else if strings.Contains(s, w) {
+		if findWord(s, w, true) >= 0 {
 			return true
 		}
 	}
 	return false
-}
-
-// indexWordStart is the index of w in s where w starts a word, or -1.
-func indexWordStart(s, w string) int {
-	for off := 0; ; {
-		i := strings.Index(s[off:], w)
-		if i < 0 {
-			return -1
-		}
-		i += off
-		if i == 0 || !isWordByte(s[i-1]) {
-			return i
-		}
-		off = i + 1
-	}
 }
