@@ -196,6 +196,7 @@ func TestBrowserShowsTypedHTMLAsTextAndRunsNothing(t *testing.T) {
 	}
 	check("after a reload")
 	id := cookieUser(t, c, b)
+	waitStream(t, c, id)
 	if err := c.srv.Send(context.Background(), id, []bot.Reply{{Text: "· " + evil + "\n\n<script>alert(2)</script>"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -205,6 +206,17 @@ func TestBrowserShowsTypedHTMLAsTextAndRunsNothing(t *testing.T) {
 	check("after a pushed message")
 	if n := eval[int](t, b, `document.querySelectorAll("#log script").length`); n != 0 {
 		t.Error("a script element in the log")
+	}
+}
+
+// waitStream waits until the page's event stream reached the server (a
+// page just opened or reloaded connects it a moment later).
+func waitStream(t *testing.T, c *chat, id string) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); !c.srv.hub.has("web:" + id); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the page's event stream did not connect")
+		}
 	}
 }
 
@@ -247,6 +259,7 @@ document.hasFocus = () => false;`
 		t.Fatal(err)
 	}
 	id := cookieUser(t, c, b)
+	waitStream(t, c, id)
 	rem := []bot.Reply{{Text: "还款提醒：微粒贷 3月15日 应还2,100元", Buttons: [][]msg.Button{{{Label: "已还", Payload: "rm:paid:x:2026-03-15"}, {Label: "明天再提醒", Payload: "rm:snooze:x"}}}}}
 	if err := c.srv.Send(context.Background(), id, rem); err != nil {
 		t.Fatalf("send to the open page: %v", err)
