@@ -232,7 +232,10 @@ func TestBadMessagesRefused(t *testing.T) {
 
 func TestAddressLimitCountsEachClientAddress(t *testing.T) {
 	c := newChat(t, WithAddrLimit(3, time.Minute), WithTrustedProxies("127.0.0.1/32", "::1"))
-	addr := "2001:db8::" + randomID()[:4] // a documentation address, fresh per run on a shared Redis
+	// A documentation address in a /64 of its own (IPv6 clients count per
+	// /64), fresh per run on a shared Redis.
+	r := randomID()
+	addr := "2001:db8:" + r[:4] + ":" + r[4:8] + "::1"
 	send := func(u *client, from string) int {
 		code, _ := func() (int, answer) {
 			body, _ := json.Marshal(request{ID: u.id(), Text: "你好"})
@@ -251,7 +254,7 @@ func TestAddressLimitCountsEachClientAddress(t *testing.T) {
 	if got := send(b, addr); got != http.StatusTooManyRequests { // another user, same address
 		t.Errorf("4th message from one address: %d, want 429", got)
 	}
-	if got := send(b, "2001:db8:1::"+randomID()[:4]); got != http.StatusOK {
+	if got := send(b, "2001:db8:"+r[8:12]+":"+r[12:16]+"::1"); got != http.StatusOK {
 		t.Errorf("another address: %d", got)
 	}
 }
