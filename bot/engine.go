@@ -180,24 +180,46 @@ func (e *Engine) route(c *dialogs.Context, in Inbound) []Reply {
 	in.Text = strings.TrimSpace(in.Text)
 
 	// A cry for help comes first, wherever the user is; a flow stays put.
-	if in.Payload == "" && faq.IsCrisis(in.Text) {
-		return append(note, e.crisis(c)...)
+	// A message that may be one gets its normal answer with the support
+	// line on top.
+	if in.Payload == "" {
+		switch faq.CrisisLevel(in.Text) {
+		case faq.Likely:
+			return append(note, e.crisis(c)...)
+		case faq.Possible:
+			return supportLine(c, append(note, e.routeCalm(c, in)...))
+		}
 	}
+	return append(note, e.routeCalm(c, in)...)
+}
+
+// supportLine puts the support line on top of the first reply.
+func supportLine(c *dialogs.Context, reps []Reply) []Reply {
+	line := c.T("crisis.line")
+	if len(reps) == 0 {
+		return []Reply{{Text: line}}
+	}
+	reps[0].Text = line + "\n\n" + reps[0].Text
+	return reps
+}
+
+// routeCalm routes a message that is not a cry for help.
+func (e *Engine) routeCalm(c *dialogs.Context, in Inbound) []Reply {
 	e.resolveMenu(c, &in)
 
 	if c.Sess.Pending == "forget" {
 		if reps, done := e.forgetAnswer(c, in); done {
-			return append(note, reps...)
+			return reps
 		}
 	}
 	if cmd, arg := command(in); cmd != "" {
-		return append(note, e.command(c, cmd, arg)...)
+		return e.command(c, cmd, arg)
 	}
 	if strings.HasPrefix(in.Payload, "rm:") {
-		return append(note, e.withPrompt(c, e.flows.ReminderAction(c, in.Payload))...)
+		return e.withPrompt(c, e.flows.ReminderAction(c, in.Payload))
 	}
 	if strings.HasPrefix(in.Payload, "faq:") || strings.HasPrefix(in.Payload, "cat:") {
-		return append(note, e.faqPayload(c, in.Payload)...)
+		return e.faqPayload(c, in.Payload)
 	}
 	if e.flows.Active(c.Sess) != nil {
 		reps, ok := e.flows.Handle(c, dialogs.Input{Text: in.Text, Payload: in.Payload})
@@ -205,12 +227,12 @@ func (e *Engine) route(c *dialogs.Context, in Inbound) []Reply {
 			// Not an answer to the question: maybe a legal question asked
 			// mid-flow. Answer it when the FAQ is sure, then ask again.
 			if ans := e.confidentAnswer(c, in.Text, confidenceMidFlow); ans != nil {
-				return append(note, e.withPrompt(c, ans)...)
+				return e.withPrompt(c, ans)
 			}
 		}
-		return append(note, reps...)
+		return reps
 	}
-	return append(note, e.answer(c, in.Text)...)
+	return e.answer(c, in.Text)
 }
 
 // resolveMenu turns a typed button number or label into the button's
@@ -263,7 +285,7 @@ func (e *Engine) degraded(ctx context.Context, in Inbound) []Reply {
 	text := strings.TrimSpace(in.Text)
 	c := e.newContext(ctx, in.User(), &store.Session{}, in)
 	switch {
-	case faq.IsCrisis(text):
+	case faq.CrisisLevel(text) == faq.Likely:
 		return e.localise(c.Lang, e.crisis(c))
 	case in.Payload == "" && looksLikeQuestion(text):
 		if reps := e.confidentAnswer(c, text, confidenceMidFlow); reps != nil {

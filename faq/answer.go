@@ -1,7 +1,5 @@
 package faq
 
-import "loanbot/zhtext"
-
 // Result is the outcome of a question.
 type Result struct {
 	Topic       *Topic   // the answer when confident, else nil
@@ -9,58 +7,51 @@ type Result struct {
 	Suggestions []*Topic // when unsure but something is close: the 3 closest; empty when out of scope
 }
 
-// Thresholds on the confidence, tuned on testdata/eval.tsv (see README.md).
+// Thresholds on the confidence (the topic model's calibrated probability).
 var (
 	answerAt  = 0.30 // at or above: answer with the best topic
 	suggestAt = 0.14 // between: "did you mean" with the three closest
 )
 
-// Answer finds the topic that answers question.
+// Answer finds the topic that answers question: the topic model's most
+// probable topic when it is sure enough, the three closest when it is
+// unsure, nothing when the question is out of scope.
 func (kb *KB) Answer(question string) Result {
-	t, off := blankOffTopic(zhtext.Normalize(question))
-	t = kb.idx.alias(t)
-	q := kb.idx.tokenize(t)
-	ranked := kb.idx.rank(q)
-	if len(ranked) == 0 || ranked[0].score <= 0 {
+	m := trained()
+	if m.topics == nil {
+		return kb.answerByRetrieval(question)
+	}
+	t := Prepare(question)
+	p := m.topics.Predict(t)
+	type cand struct {
+		topic *Topic
+		p     float64
+	}
+	var ranked []cand
+	for c, id := range m.topics.Classes {
+		if c == m.oos {
+			continue
+		}
+		if tp := kb.byID[id]; tp != nil {
+			ranked = append(ranked, cand{tp, p[c]})
+		}
+	}
+	if len(ranked) == 0 {
 		return Result{}
 	}
-	conf := confidence(kb.idx.domain(q), ranked)
-	if off {
-		conf /= 2 // another domain's problem (see offTopic)
+	for i := 1; i < len(ranked); i++ {
+		for j := i; j > 0 && ranked[j].p > ranked[j-1].p; j-- {
+			ranked[j], ranked[j-1] = ranked[j-1], ranked[j]
+		}
 	}
-	if !hasDebtSignal(t) {
-		conf *= 0.4 // no debt in it: only a near-certain match is answered (see debtSignals)
-	}
-	kb.idx.preferNamedPlatform(t, ranked)
-	res := Result{Score: conf}
+	res := Result{Score: ranked[0].p}
 	switch {
-	case conf >= answerAt:
-		res.Topic = kb.idx.topics[ranked[0].topic]
-	case conf >= suggestAt:
+	case ranked[0].p >= answerAt:
+		res.Topic = ranked[0].topic
+	case ranked[0].p >= suggestAt:
 		for _, r := range ranked[:min(3, len(ranked))] {
-			if r.score > 0 {
-				res.Suggestions = append(res.Suggestions, kb.idx.topics[r.topic])
-			}
+			res.Suggestions = append(res.Suggestions, r.topic)
 		}
 	}
 	return res
-}
-
-// confidence in [0,1]: how much of the question is in the domain's own
-// words (the titles' and keywords' terms, by idf: a question about the
-// weather has none), times how clearly the best topic stands above the
-// runner-up.
-func confidence(domain float64, r []scored) float64 {
-	d := (domain - 1.5) / 8
-	if d <= 0 {
-		return 0
-	}
-	if d > 1 {
-		d = 1
-	}
-	margin := 1.0
-	if len(r) > 1 && r[0].score > 0 {
-		margin = min(1, 2*(r[0].score-r[1].score)/r[0].score)
-	}
-	return d * (0.7 + 0.3*margin)
 }

@@ -2,6 +2,7 @@ package faq
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,69 +46,114 @@ func readEvalFile(t testing.TB, name string) []evalCase {
 	return out
 }
 
-// TestEvaluationSet: the questions of testdata/eval*.tsv were written apart
-// from the topics' phrasings; top-1 accuracy in scope must reach 95 %,
-// out-of-scope rejection 90 %, and the crisis check must catch every crisis
-// line and no other.
-func TestEvaluationSet(t *testing.T) {
-	kb, err := Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var in, inOK, out, outOK, crisis, crisisOK, falseCrisis int
-	for _, c := range readEval(t) {
+// score is what the understanding does with an evaluation set.
+type score struct {
+	in, inOK, out, outOK int
+	crisis, crisisShown  int // crisis lines, and those shown support (either tier)
+	other, first, line   int // every other line, those given the first tier, those given the support line
+	misses               []string
+}
+
+func scoreSet(kb *KB, cases []evalCase) score {
+	var s score
+	for _, c := range cases {
+		level := CrisisLevel(c.q)
+		if c.want == "crisis-support" {
+			s.crisis++
+			if level > Calm {
+				s.crisisShown++
+			} else {
+				s.misses = append(s.misses, fmt.Sprintf("crisis missed: %q", c.q))
+			}
+			continue
+		}
+		s.other++
+		switch level {
+		case Likely:
+			s.first++
+			s.misses = append(s.misses, fmt.Sprintf("first tier on %s: %q", c.want, c.q))
+			continue // the support reply came first: no answer to score
+		case Possible:
+			s.line++
+			s.misses = append(s.misses, fmt.Sprintf("support line on %s: %q", c.want, c.q))
+		}
+		if c.want == "calm" {
+			continue // a hard negative: only the crisis check is scored
+		}
 		r := kb.Answer(c.q)
 		got := ""
 		if r.Topic != nil {
 			got = r.Topic.ID
 		}
-		switch {
-		case c.want == "crisis-support":
-			crisis++
-			if IsCrisis(c.q) {
-				crisisOK++
-			} else {
-				t.Logf("crisis missed: %q", c.q)
-			}
-		case c.want == "-":
-			out++
+		if c.want == "-" {
+			s.out++
 			if got == "" {
-				outOK++
+				s.outOK++
 			} else {
-				t.Logf("out of scope answered %s (%.2f): %q", got, r.Score, c.q)
+				s.misses = append(s.misses, fmt.Sprintf("out of scope answered %s (%.2f): %q", got, r.Score, c.q))
 			}
-			if IsCrisis(c.q) {
-				falseCrisis++
-				t.Logf("crisis on ordinary text: %q", c.q)
-			}
-		default:
-			in++
-			if got == c.want {
-				inOK++
-			} else {
-				t.Logf("want %s, got %q (%.2f): %q", c.want, got, r.Score, c.q)
-			}
-			if IsCrisis(c.q) {
-				falseCrisis++
-				t.Logf("crisis on ordinary text: %q", c.q)
-			}
+			continue
+		}
+		s.in++
+		if got == c.want {
+			s.inOK++
+		} else {
+			s.misses = append(s.misses, fmt.Sprintf("want %s, got %q (%.2f): %q", c.want, got, r.Score, c.q))
 		}
 	}
-	accIn := float64(inOK) / float64(max(in, 1))
-	accOut := float64(outOK) / float64(max(out, 1))
-	t.Logf("in scope: %d/%d = %.1f%%; out of scope rejected: %d/%d = %.1f%%; crisis caught: %d/%d; false crisis: %d",
-		inOK, in, 100*accIn, outOK, out, 100*accOut, crisisOK, crisis, falseCrisis)
-	if in < 200 || out < 30 {
-		t.Errorf("the set is too small: %d in scope, %d out of scope (want 200 and 30)", in, out)
+	return s
+}
+
+func pct(a, b int) float64 { return 100 * float64(a) / float64(max(b, 1)) }
+
+func (s score) String() string {
+	return fmt.Sprintf("in scope %d/%d = %.1f%%; out of scope rejected %d/%d = %.1f%%; crisis shown support %d/%d = %.1f%%; "+
+		"first tier on %d/%d other = %.1f%%; support line on %d/%d = %.1f%%",
+		s.inOK, s.in, pct(s.inOK, s.in), s.outOK, s.out, pct(s.outOK, s.out), s.crisisShown, s.crisis, pct(s.crisisShown, s.crisis),
+		s.first, s.other, pct(s.first, s.other), s.line, s.other, pct(s.line, s.other))
+}
+
+// TestEvaluationSet: the questions of testdata/eval*.tsv were written apart
+// from the training data (see each file's header); on each set the goals
+// of the understanding must hold: top-1 in scope >= 95 %, out of scope
+// rejected >= 90 %, support shown to >= 98 % of crisis lines, the first
+// tier on <= 1 % and the support line on <= 5 % of every other line.
+func TestEvaluationSet(t *testing.T) {
+	kb, err := Load()
+	if err != nil {
+		t.Fatal(err)
 	}
-	if accIn < 0.95 {
-		t.Errorf("top-1 accuracy in scope %.1f%% < 95%%", 100*accIn)
+	files, _ := filepath.Glob("testdata/eval*.tsv")
+	var all []evalCase
+	for _, name := range files {
+		cases := readEvalFile(t, name)
+		all = append(all, cases...)
+		s := scoreSet(kb, cases)
+		for _, m := range s.misses {
+			t.Logf("%s: %s", filepath.Base(name), m)
+		}
+		t.Logf("%s: %v", filepath.Base(name), s)
+		checkGoals(t, filepath.Base(name), s)
 	}
-	if accOut < 0.90 {
-		t.Errorf("out of scope rejected %.1f%% < 90%%", 100*accOut)
+	t.Logf("all sets: %v", scoreSet(kb, all))
+}
+
+func checkGoals(t *testing.T, name string, s score) {
+	t.Helper()
+	if s.in > 0 && pct(s.inOK, s.in) < 95 {
+		t.Errorf("%s: top-1 in scope %.1f%% < 95%%", name, pct(s.inOK, s.in))
 	}
-	if crisisOK != crisis || falseCrisis > 0 {
-		t.Errorf("crisis: caught %d of %d, %d false", crisisOK, crisis, falseCrisis)
+	if s.out > 0 && pct(s.outOK, s.out) < 90 {
+		t.Errorf("%s: out of scope rejected %.1f%% < 90%%", name, pct(s.outOK, s.out))
+	}
+	if s.crisis > 0 && pct(s.crisisShown, s.crisis) < 98 {
+		t.Errorf("%s: crisis shown support %.1f%% < 98%%", name, pct(s.crisisShown, s.crisis))
+	}
+	if pct(s.first, s.other) > 1 {
+		t.Errorf("%s: first tier on %.1f%% of other lines > 1%%", name, pct(s.first, s.other))
+	}
+	if pct(s.line, s.other) > 5 {
+		t.Errorf("%s: support line on %.1f%% of other lines > 5%%", name, pct(s.line, s.other))
 	}
 }
 

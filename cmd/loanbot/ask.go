@@ -19,6 +19,9 @@ type askResult struct {
 	Score  float64 `json:"score"`
 	Lang   string  `json:"lang"`
 	Answer string  `json:"answer"`
+	// SupportLine: the answer carries the support line on top (the
+	// message may be a cry for help; the crisis check's second tier).
+	SupportLine bool `json:"support_line"`
 	// suggestions are the titles of the closest topics when unsure (text mode).
 	suggestions []string
 }
@@ -82,11 +85,31 @@ func ask(kb *faq.KB, q, lang string) askResult {
 			lang = i18n.ZhHans
 		}
 	}
+	out := askResult{Lang: lang}
+	// The same order as the chat: a cry for help before anything else.
+	switch faq.CrisisLevel(q) {
+	case faq.Likely:
+		out.Topic, out.Score = "crisis-support", 1
+		if t := kb.Topic("crisis-support"); t != nil {
+			out.Answer = i18n.Localize(lang, t.Text(lang))
+		}
+		return out
+	case faq.Possible:
+		out.SupportLine = true
+	}
 	res := kb.Answer(q)
-	out := askResult{Score: res.Score, Lang: lang}
+	out.Score = res.Score
 	if res.Topic != nil {
 		out.Topic = res.Topic.ID
 		out.Answer = i18n.Localize(lang, res.Topic.Text(lang))
+	}
+	if out.SupportLine {
+		line := i18n.Localize(lang, i18n.T(lang, "crisis.line"))
+		if out.Answer == "" {
+			out.Answer = line
+		} else {
+			out.Answer = line + "\n\n" + out.Answer
+		}
 	}
 	for _, t := range res.Suggestions {
 		out.suggestions = append(out.suggestions, t.TitleIn(lang))

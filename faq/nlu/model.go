@@ -1,0 +1,346 @@
+package nlu
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"sort"
+)
+
+// Model is a multinomial logistic regression: a weight row per feature
+// over the classes, and a bias per class. With two classes it is a binary
+// model (class 1 is the positive one).
+type Model struct {
+	Classes []string
+	// Source is a digest of the data the model was trained on, so a test
+	// can tell that the committed model is stale.
+	Source string
+	Bias   []float32
+	// Temp divides the scores before the softmax: fitted on held-out
+	// predictions so probabilities are calibrated.
+	Temp    float32
+	weights map[string][]float32
+}
+
+// Example is one training message with its class index.
+type Example struct {
+	Text  string
+	Class int
+}
+
+// Options of training.
+type Options struct {
+	Epochs int     // passes over the data
+	L2     float64 // weight decay per example
+	Rate   float64 // AdaGrad base rate
+	MinDF  int     // a feature seen in fewer examples is dropped
+	Seed   uint64
+}
+
+// DefaultOptions are the settings the committed models were trained with.
+var DefaultOptions = Options{Epochs: 30, L2: 1e-5, Rate: 0.5, MinDF: 2, Seed: 1}
+
+// uniq is the set of features of s, in a stable order.
+func uniq(s string) []string {
+	f := Features(s)
+	sort.Strings(f)
+	out := f[:0]
+	for i, x := range f {
+		if i == 0 || x != f[i-1] {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// Train fits a model on examples (AdaGrad on the softmax loss with L2).
+// Every example's feature vector is binary, scaled to unit length.
+func Train(classes []string, examples []Example, o Options) *Model {
+	feats := make([][]string, len(examples))
+	df := map[string]int{}
+	for i, e := range examples {
+		feats[i] = uniq(e.Text)
+		for _, f := range feats[i] {
+			df[f]++
+		}
+	}
+	k := len(classes)
+	m := &Model{Classes: classes, Bias: make([]float32, k), Temp: 1, weights: map[string][]float32{}}
+	w := map[string][]float64{}
+	g := map[string][]float64{}
+	for f, n := range df {
+		if n >= o.MinDF {
+			w[f] = make([]float64, k)
+			g[f] = make([]float64, k)
+		}
+	}
+	bias := make([]float64, k)
+	gb := make([]float64, k)
+	order := make([]int, len(examples))
+	for i := range order {
+		order[i] = i
+	}
+	rng := rand.New(rand.NewPCG(o.Seed, 7))
+	p := make([]float64, k)
+	for epoch := 0; epoch < o.Epochs; epoch++ {
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		for _, i := range order {
+			fs := feats[i][:0:0]
+			for _, f := range feats[i] {
+				if w[f] != nil {
+					fs = append(fs, f)
+				}
+			}
+			if len(fs) == 0 {
+				continue
+			}
+			x := 1 / math.Sqrt(float64(len(fs)))
+			copy(p, bias)
+			for _, f := range fs {
+				for c, v := range w[f] {
+					p[c] += v * x
+				}
+			}
+			softmax(p)
+			for c := range p {
+				d := p[c]
+				if c == examples[i].Class {
+					d--
+				}
+				gb[c] += d * d
+				bias[c] -= o.Rate * d / (math.Sqrt(gb[c]) + 1e-8)
+				for _, f := range fs {
+					grad := d*x + o.L2*w[f][c]
+					g[f][c] += grad * grad
+					w[f][c] -= o.Rate * grad / (math.Sqrt(g[f][c]) + 1e-8)
+				}
+			}
+		}
+	}
+	for c := range bias {
+		m.Bias[c] = float32(bias[c])
+	}
+	for f, v := range w {
+		row := make([]float32, k)
+		for c := range v {
+			row[c] = float32(v[c])
+		}
+		m.weights[f] = row
+	}
+	return m
+}
+
+func softmax(p []float64) {
+	mx := p[0]
+	for _, v := range p {
+		mx = max(mx, v)
+	}
+	var sum float64
+	for i, v := range p {
+		p[i] = math.Exp(v - mx)
+		sum += p[i]
+	}
+	for i := range p {
+		p[i] /= sum
+	}
+}
+
+// Scores are the raw class scores of s (before the temperature).
+func (m *Model) Scores(s string) []float64 {
+	out := make([]float64, len(m.Classes))
+	for c, b := range m.Bias {
+		out[c] = float64(b)
+	}
+	var rows [][]float32
+	for _, f := range uniq(s) {
+		if r := m.weights[f]; r != nil {
+			rows = append(rows, r)
+		}
+	}
+	if len(rows) == 0 {
+		return out
+	}
+	x := 1 / math.Sqrt(float64(len(rows)))
+	for _, r := range rows {
+		for c, v := range r {
+			out[c] += float64(v) * x
+		}
+	}
+	return out
+}
+
+// Known is how many of s's distinct features the model has weights for.
+func (m *Model) Known(s string) int {
+	n := 0
+	for _, f := range uniq(s) {
+		if m.weights[f] != nil {
+			n++
+		}
+	}
+	return n
+}
+
+// Predict is the calibrated probability of every class for s.
+func (m *Model) Predict(s string) []float64 {
+	p := m.Scores(s)
+	t := float64(m.Temp)
+	if t <= 0 {
+		t = 1
+	}
+	for i := range p {
+		p[i] /= t
+	}
+	softmax(p)
+	return p
+}
+
+// FitTemperature picks the temperature that minimises the log loss of
+// held-out raw scores (a grid search: the loss is smooth and one-dimensional).
+func FitTemperature(scores [][]float64, classes []int) float32 {
+	best, bestLoss := 1.0, math.Inf(1)
+	p := []float64{}
+	for t := 0.3; t <= 4.0001; t += 0.05 {
+		var loss float64
+		for i, s := range scores {
+			p = append(p[:0], s...)
+			for j := range p {
+				p[j] /= t
+			}
+			softmax(p)
+			loss -= math.Log(max(p[classes[i]], 1e-12))
+		}
+		if loss < bestLoss {
+			best, bestLoss = t, loss
+		}
+	}
+	return float32(best)
+}
+
+// Features of a model are few enough to list for a test or a report.
+func (m *Model) NumFeatures() int { return len(m.weights) }
+
+const magic = "LBNLU1"
+
+// WriteTo writes the model, gzip-compressed, with its weights quantised
+// to 16 bits per class scaled by the largest weight.
+func (m *Model) WriteTo(w io.Writer) (int64, error) {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	bw := bufio.NewWriter(zw)
+	str := func(s string) {
+		binary.Write(bw, binary.LittleEndian, uint32(len(s)))
+		bw.WriteString(s)
+	}
+	bw.WriteString(magic)
+	str(m.Source)
+	binary.Write(bw, binary.LittleEndian, uint32(len(m.Classes)))
+	for _, c := range m.Classes {
+		str(c)
+	}
+	binary.Write(bw, binary.LittleEndian, m.Bias)
+	binary.Write(bw, binary.LittleEndian, m.Temp)
+	var scale float32
+	names := make([]string, 0, len(m.weights))
+	for f, r := range m.weights {
+		names = append(names, f)
+		for _, v := range r {
+			scale = max(scale, float32(math.Abs(float64(v))))
+		}
+	}
+	sort.Strings(names)
+	if scale == 0 {
+		scale = 1
+	}
+	binary.Write(bw, binary.LittleEndian, scale)
+	binary.Write(bw, binary.LittleEndian, uint32(len(names)))
+	q := make([]int16, len(m.Classes))
+	for _, f := range names {
+		str(f)
+		for c, v := range m.weights[f] {
+			q[c] = int16(math.Round(float64(v / scale * 32767)))
+		}
+		binary.Write(bw, binary.LittleEndian, q)
+	}
+	if err := bw.Flush(); err != nil {
+		return 0, err
+	}
+	if err := zw.Close(); err != nil {
+		return 0, err
+	}
+	return buf.WriteTo(w)
+}
+
+// Read reads a model written by WriteTo.
+func Read(b []byte) (*Model, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, fmt.Errorf("nlu: model: %w", err)
+	}
+	r := bufio.NewReader(zr)
+	var err2 error
+	u32 := func() uint32 {
+		var v uint32
+		if err2 == nil {
+			err2 = binary.Read(r, binary.LittleEndian, &v)
+		}
+		return v
+	}
+	str := func() string {
+		n := u32()
+		if err2 != nil || n > 1<<20 {
+			if err2 == nil {
+				err2 = errors.New("string too long")
+			}
+			return ""
+		}
+		s := make([]byte, n)
+		_, err2 = io.ReadFull(r, s)
+		return string(s)
+	}
+	head := make([]byte, len(magic))
+	if _, err := io.ReadFull(r, head); err != nil || string(head) != magic {
+		return nil, fmt.Errorf("nlu: model: not a model file")
+	}
+	m := &Model{Source: str(), weights: map[string][]float32{}}
+	k := int(u32())
+	if err2 != nil || k < 2 || k > 1000 {
+		return nil, fmt.Errorf("nlu: model: bad class count %d: %v", k, err2)
+	}
+	for i := 0; i < k; i++ {
+		m.Classes = append(m.Classes, str())
+	}
+	m.Bias = make([]float32, k)
+	if err2 == nil {
+		err2 = binary.Read(r, binary.LittleEndian, m.Bias)
+	}
+	if err2 == nil {
+		err2 = binary.Read(r, binary.LittleEndian, &m.Temp)
+	}
+	var scale float32
+	if err2 == nil {
+		err2 = binary.Read(r, binary.LittleEndian, &scale)
+	}
+	n := int(u32())
+	q := make([]int16, k)
+	for i := 0; i < n && err2 == nil; i++ {
+		f := str()
+		if err2 = binary.Read(r, binary.LittleEndian, q); err2 != nil {
+			break
+		}
+		row := make([]float32, k)
+		for c, v := range q {
+			row[c] = float32(v) / 32767 * scale
+		}
+		m.weights[f] = row
+	}
+	if err2 != nil {
+		return nil, fmt.Errorf("nlu: model: %w", err2)
+	}
+	return m, nil
+}
