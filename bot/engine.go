@@ -164,6 +164,8 @@ func DetectLang(s string) string {
 		return i18n.ZhHant
 	case han > 0:
 		return i18n.ZhHans
+	case latin >= 2 && faq.LooksLikePinyin(s):
+		return i18n.ZhHans // a Chinese reader without a Chinese keyboard
 	case latin >= 2:
 		return i18n.En
 	}
@@ -182,6 +184,8 @@ func (e *Engine) route(c *dialogs.Context, in Inbound) []Reply {
 	// A cry for help comes first, wherever the user is; a flow stays put.
 	// A message that may be one gets its normal answer with the support
 	// line on top.
+	// A typed button label or number is a tap, not a message to read.
+	e.resolveMenu(c, &in)
 	if in.Payload == "" {
 		switch faq.CrisisLevel(in.Text) {
 		case faq.Likely:
@@ -205,8 +209,6 @@ func supportLine(c *dialogs.Context, reps []Reply) []Reply {
 
 // routeCalm routes a message that is not a cry for help.
 func (e *Engine) routeCalm(c *dialogs.Context, in Inbound) []Reply {
-	e.resolveMenu(c, &in)
-
 	if c.Sess.Pending == "forget" {
 		if reps, done := e.forgetAnswer(c, in); done {
 			return reps

@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"loanbot/i18n"
 	"strings"
 	"testing"
 
@@ -72,8 +73,49 @@ func TestCrisisFirstAndTheFlowIsKept(t *testing.T) {
 	if got := chat(t, e, storetest.User("crisis-en"), "I can't go on, I want to end it all"); !strings.Contains(got, "12356") {
 		t.Errorf("English crisis: %s", got)
 	}
-	if got := chat(t, e, storetest.User("stress"), "压力很大，急死了"); strings.Contains(got, "12356") {
-		t.Errorf("ordinary stress got the crisis reply: %s", got)
+	if got := chat(t, e, storetest.User("stress"), "压力很大，急死了"); strings.Contains(got, "我很担心你") {
+		t.Errorf("ordinary stress got the crisis reply first: %s", got)
+	}
+	// Exaggerations with a word of death get no support at all.
+	for _, q := range []string{"利息要命，这合法吗", "this debt is killing me, what is the max interest they can charge"} {
+		if got := chat(t, e, storetest.User("exaggeration"), q); strings.Contains(got, "12356") {
+			t.Errorf("%q got the support line or reply: %s", q, got)
+		}
+	}
+}
+
+// A message that may be a cry for help (the second tier) gets its answer
+// with one support line on top, and a flow in progress is kept.
+func TestPossibleCrisisGetsTheAnswerWithTheSupportLine(t *testing.T) {
+	e := faqEngine(t, storetest.Store(t))
+	got := chat(t, e, storetest.User("possible"), "走投无路了，逾期了会被起诉吗")
+	line := i18n.T(i18n.ZhHans, "crisis.line")
+	if !strings.HasPrefix(got, line) {
+		t.Errorf("want the support line first: %s", got)
+	}
+	if !strings.Contains(got, "法律依据") || strings.Contains(got, "我很担心你") {
+		t.Errorf("want the normal answer under the line, not the crisis reply: %s", got)
+	}
+	u := storetest.User("possible-prep")
+	transcript(t, e, u, []step{
+		{"/prep", "是哪个平台的欠款"},
+		{"I feel hopeless, will they sue me?", "12356"},
+	})
+	if got := chat(t, e, u, "微粒贷"); !strings.Contains(got, "欠多少") {
+		t.Errorf("the flow did not go on after the support line: %s", got)
+	}
+}
+
+// Toneless pinyin typed without a Chinese keyboard is understood and
+// answered in Chinese; despair in pinyin gets the crisis reply first.
+func TestPinyinIsUnderstood(t *testing.T) {
+	e := faqEngine(t, storetest.Store(t))
+	got := chat(t, e, storetest.User("pinyin"), "weilidai yuqi le hui bei qisu ma")
+	if !strings.Contains(got, "起诉") || !strings.Contains(got, "法律依据") {
+		t.Errorf("pinyin question: %s", got)
+	}
+	if got := chat(t, e, storetest.User("pinyin-crisis"), "qian tai duo le, wo zhen de bu xiang huo le"); !strings.Contains(got, "我很担心你") {
+		t.Errorf("pinyin despair: %s", got)
 	}
 }
 

@@ -106,6 +106,13 @@ func RenderPlan(c *Context, p Plan) []msg.Reply {
 		"reason", c.T("plan.reason." + p.Reason),
 		"ask", c.T("plan.ask_short." + p.Ask),
 	}
+	// The call script says "overdue N days" or "not overdue yet", never
+	// "overdue: not overdue yet".
+	status := c.T("plan.status.not_yet")
+	if p.OverdueDays > 0 {
+		status = c.T("plan.status.overdue", a...)
+	}
+	a = append(a, "status", status)
 	var parts []string
 	parts = append(parts, c.T("plan.title", a...))
 	switch {

@@ -1,5 +1,11 @@
 package faq
 
+import (
+	"math"
+	"sort"
+	"strings"
+)
+
 // Result is the outcome of a question.
 type Result struct {
 	Topic       *Topic   // the answer when confident, else nil
@@ -13,16 +19,37 @@ var (
 	suggestAt = 0.14 // between: "did you mean" with the three closest
 )
 
-// Answer finds the topic that answers question: the topic model's most
-// probable topic when it is sure enough, the three closest when it is
-// unsure, nothing when the question is out of scope.
+// nearWeight weighs the nearest-phrasing score (BM25 against the training
+// phrasings, in [0,1]) against the topic model's log-probability; chosen
+// by 5-fold cross-validation on the training data.
+const nearWeight = 20
+
+// Answer finds the topic that answers question. The topic model's
+// log-probability of each class (every topic and out of scope) and the
+// class's nearest-phrasing score are added and made a distribution again;
+// the best topic is the answer when it is probable enough, the three best
+// are offered when it is not, and nothing when out of scope wins.
 func (kb *KB) Answer(question string) Result {
 	m := trained()
 	if m.topics == nil {
 		return kb.answerByRetrieval(question)
 	}
-	t := Prepare(question)
-	p := m.topics.Predict(t)
+	p := m.topics.Predict(Prepare(question))
+	near := make([]float64, len(p))
+	for _, r := range m.near.rank(m.near.tokens(question)) {
+		near[r.topic] = r.score
+	}
+	// A platform's page answers questions that name the platform: "网贷怎么
+	// 协商" shares most of its characters with 网商贷 but asks about any
+	// online loan, so an unnamed platform's page takes no share.
+	prepared := Prepare(question)
+	for c := range p {
+		p[c] = math.Log(p[c]+1e-9) + nearWeight*near[c]
+		if !namesPlatform(prepared, m.topics.Classes[c]) {
+			p[c] = math.Inf(-1)
+		}
+	}
+	softmaxInPlace(p)
 	type cand struct {
 		topic *Topic
 		p     float64
@@ -39,13 +66,11 @@ func (kb *KB) Answer(question string) Result {
 	if len(ranked) == 0 {
 		return Result{}
 	}
-	for i := 1; i < len(ranked); i++ {
-		for j := i; j > 0 && ranked[j].p > ranked[j-1].p; j-- {
-			ranked[j], ranked[j-1] = ranked[j-1], ranked[j]
-		}
-	}
+	sort.SliceStable(ranked, func(i, j int) bool { return ranked[i].p > ranked[j].p })
 	res := Result{Score: ranked[0].p}
 	switch {
+	case m.oos >= 0 && p[m.oos] > ranked[0].p:
+		// out of scope wins
 	case ranked[0].p >= answerAt:
 		res.Topic = ranked[0].topic
 	case ranked[0].p >= suggestAt:
@@ -54,4 +79,41 @@ func (kb *KB) Answer(question string) Result {
 		}
 	}
 	return res
+}
+
+// platformWords name each platform page's lender (after aliases).
+var platformWords = map[string][]string{
+	"platform-weilidai": {"微粒贷", "微众"},
+	"platform-alipay":   {"借呗", "花呗", "支付宝", "蚂蚁"},
+	"platform-mybank":   {"网商贷", "网商"},
+}
+
+// namesPlatform is false only for a platform page whose lender the
+// question does not name.
+func namesPlatform(prepared, id string) bool {
+	words, ok := platformWords[id]
+	if !ok {
+		return true
+	}
+	for _, w := range words {
+		if strings.Contains(prepared, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func softmaxInPlace(p []float64) {
+	mx := p[0]
+	for _, v := range p {
+		mx = max(mx, v)
+	}
+	var sum float64
+	for i, v := range p {
+		p[i] = math.Exp(v - mx)
+		sum += p[i]
+	}
+	for i := range p {
+		p[i] /= sum
+	}
 }

@@ -1,8 +1,15 @@
 package faq
 
 import (
+	_ "embed"
+	"fmt"
+	"sort"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
 
 	"loanbot/faq/nlu"
 	"loanbot/zhtext"
@@ -24,7 +31,7 @@ const (
 // Thresholds on the crisis model's calibrated probability.
 var (
 	crisisLikelyAt   = 0.60
-	crisisPossibleAt = 0.25
+	crisisPossibleAt = 0.12
 )
 
 // IsCrisis reports whether the support reply must come first.
@@ -36,60 +43,108 @@ func IsCrisis(text string) bool { return CrisisLevel(text) == Likely }
 // word; the pinyin of the Chinese phrases) and the crisis model each can
 // raise the level; everyday exaggerations are blanked first and never reach
 // Likely by a rule.
-func CrisisLevel(text string) Level {
-	t := zhtext.Normalize(text)
+func CrisisLevel(text string) Level { return levelWith(trained().crisis, text) }
+
+// levelWith is CrisisLevel with model m (nil: the rules alone).
+func levelWith(m *nlu.Model, text string) Level {
+	raw := zhtext.Normalize(text)
+	t := blankExaggerations(raw)
 	if strings.TrimSpace(t) == "" {
 		return Calm
 	}
-	t = blankExaggerations(t)
-	level := ruleLevel(t)
+	level := phraseLevel(t)
 	if level == Likely {
+		if aboutOthers(raw) {
+			return Possible // someone else's death, most likely: the support line only
+		}
 		return Likely
 	}
-	if m := trained().crisis; m != nil {
-		p := m.Predict(Prepare(text))[1]
-		switch {
-		case p >= crisisLikelyAt:
-			return Likely
-		case p >= crisisPossibleAt:
-			level = max(level, Possible)
-		}
+	if m != nil {
+		level = modelLevel(m, text, level)
+	}
+	if level == Likely && aboutOthers(raw) {
+		return Possible
 	}
 	return level
 }
 
-// ruleLevel applies the phrase and proximity rules to t (normalised,
+// modelLevel is the crisis model's reading, given the rules' level. The
+// model backs the rules up: alone it can give the support line, and it
+// raises a message the rules find possible to the first tier. A message
+// with few features the model knows ("hi", what is left of "急死了") is
+// too little for it to judge.
+func modelLevel(m *nlu.Model, text string, rule Level) Level {
+	x := PrepareCrisis(text)
+	p := m.Predict(x)[1]
+	switch {
+	case m.Known(x) < 3 || content(x) < 3:
+		return rule
+	case rule == Possible && p >= crisisLikelyAt:
+		return Likely
+	case p >= crisisPossibleAt:
+		return max(rule, Possible)
+	}
+	return rule
+}
+
+// content counts the characters and words of t that carry meaning (not
+// 我, 了, "i", "the"): what is left of "笑死我了" once the idiom is blanked
+// is no message to judge.
+func content(t string) int {
+	n := 0
+	for _, w := range strings.FieldsFunc(t, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		if isASCII(w) {
+			if !stopWords[w] {
+				n++
+			}
+			continue
+		}
+		for _, r := range w {
+			if unicode.Is(unicode.Han, r) && !stopHan[r] {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// aboutOthers: the message speaks of someone else's death (raw is
+// normalised, not blanked).
+func aboutOthers(raw string) bool {
+	for _, o := range crisisRules().Others {
+		if phraseIndex(raw, o) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// phraseLevel applies the phrase and proximity rules to t (normalised,
 // exaggerations blanked).
-func ruleLevel(t string) Level {
+func phraseLevel(t string) Level {
 	r := crisisRules()
-	for _, p := range r.likely {
+	for _, p := range r.Likely {
 		if containsPhrase(t, p) {
 			return Likely
 		}
 	}
-	if near(t, crisisMeans, crisisEndings, 24) || near(t, crisisPlaces, crisisEndings, 24) || near(t, crisisSelf, crisisFarewell, 12) {
+	if near(t, r.Means, r.Endings, 24) || near(t, r.Places, r.Endings, 24) || near(t, r.Self, r.Farewell, 12) {
 		return Likely
 	}
 	if py := typedPinyin(t); py != "" {
-		for _, p := range r.likelyPinyin {
-			if strings.Contains(py, p) {
-				return Likely
-			}
+		letters := strings.ReplaceAll(py, " ", "")
+		if pinyinMatch(py, letters, r.likelyPinyin) {
+			return Likely
 		}
-		for _, p := range r.possiblePinyin {
-			if strings.Contains(py, p) {
+		if pinyinMatch(py, letters, r.possiblePinyin) {
+			return Possible
+		}
+	}
+	for _, l := range [][]string{r.Possible, r.Means, r.Places} {
+		for _, p := range l {
+			if containsPhrase(t, p) {
 				return Possible
 			}
-		}
-	}
-	for _, p := range crisisPossible {
-		if containsPhrase(t, p) {
-			return Possible
-		}
-	}
-	for _, p := range crisisPlaces {
-		if containsPhrase(t, p) {
-			return Possible
 		}
 	}
 	return Calm
@@ -135,18 +190,66 @@ func phraseIndex(t, p string) int {
 }
 
 // blankExaggerations removes the idioms that use a word of death or
-// killing for something else, so no rule fires on them.
+// killing for something else, and a collector's words the user quotes
+// ("催收叫我去跳楼"), so no rule reads them as the user's own.
 func blankExaggerations(t string) string {
-	for _, x := range crisisExaggerations {
-		for {
-			i := phraseIndex(t, x)
-			if i < 0 {
-				break
-			}
-			t = t[:i] + " " + t[i+len(x):]
+	r := crisisRules()
+	for _, x := range r.Exaggerations {
+		t = blankAll(t, x, 0)
+	}
+	for _, c := range r.Collector {
+		if phraseIndex(t, c) < 0 {
+			continue
 		}
+		for _, x := range r.Reported {
+			t = blankAll(t, x, reportedSpan)
+		}
+		break
 	}
 	return t
+}
+
+// reportedSpan is how many characters after a marker of reported words
+// are the collector's: up to the next punctuation, at most this many.
+const reportedSpan = 10
+
+// blankAll replaces every x in t (and, with span, up to span characters
+// after it, stopping at punctuation) with a space.
+func blankAll(t, x string, span int) string {
+	for off := 0; off < len(t); {
+		i := phraseIndex(t[off:], x)
+		if i < 0 {
+			break
+		}
+		i += off
+		end := i + len(x)
+		for n := 0; n < span && end < len(t); n++ {
+			r, size := utf8.DecodeRuneInString(t[end:])
+			if unicode.IsPunct(r) || r == '\n' {
+				break
+			}
+			end += size
+		}
+		t = t[:i] + " " + t[end:]
+		off = i + 1
+	}
+	return t
+}
+
+// pinyinMatch reports whether the typed pinyin holds one of the phrases:
+// as whole syllables, or (for phrases of seven letters or more, long enough
+// not to occur by chance) in the letters alone, since a run typed without
+// spaces can be split more than one way ("rengai" is 仍爱 or 人改).
+func pinyinMatch(py, letters string, phrases []string) bool {
+	for _, p := range phrases {
+		if strings.Contains(py, p) {
+			return true
+		}
+		if l := strings.ReplaceAll(p, " ", ""); len(l) >= 7 && strings.Contains(letters, l) {
+			return true
+		}
+	}
+	return false
 }
 
 // typedPinyin is t's Latin words as fuzzy pinyin syllables (" bu xiang huo
@@ -155,119 +258,84 @@ func typedPinyin(t string) string {
 	if !nlu.LooksLikePinyin(t) {
 		return ""
 	}
-	return " " + nlu.SyllablesOf(t) + " "
+	return " " + nlu.SyllablesOf(t, false) + " "
 }
 
+//go:embed crisis.yaml
+var crisisYAML []byte
+
+// rules are crisis.yaml, normalised, with the pinyin of the Chinese phrases.
 type rules struct {
-	likely                       []string
+	Likely        []string `yaml:"likely"`
+	Possible      []string `yaml:"possible"`
+	Means         []string `yaml:"means"`
+	Places        []string `yaml:"places"`
+	Endings       []string `yaml:"endings"`
+	Self          []string `yaml:"self"`
+	Farewell      []string `yaml:"farewell"`
+	Exaggerations []string `yaml:"exaggerations"`
+	Others        []string `yaml:"others"`
+	Reported      []string `yaml:"reported"`
+	Collector     []string `yaml:"collector"`
+
 	likelyPinyin, possiblePinyin []string
 }
 
 var (
 	rulesOnce sync.Once
-	rulesAll  rules
+	rulesAll  *rules
 )
 
-// crisisRules adds to the phrase lists the pinyin of their Chinese phrases
-// (two syllables or more), so toneless pinyin is read like characters.
-func crisisRules() rules {
+// crisisRules reads crisis.yaml once. It is embedded and checked by a
+// test, so a broken file fails the build's tests, not a user's message.
+func crisisRules() *rules {
 	rulesOnce.Do(func() {
-		rulesAll.likely = crisisPhrases
-		seen := map[string]bool{}
-		add := func(dst *[]string, p string) {
-			if isASCII(p) {
-				return
-			}
-			py := nlu.FuzzyPinyin(p)
-			if strings.Count(py, " ") < 1 || seen[py] {
-				return
-			}
-			seen[py] = true
-			*dst = append(*dst, " "+py+" ")
+		r, err := parseRules(crisisYAML)
+		if err != nil {
+			panic(err)
 		}
-		for _, p := range crisisPhrases {
-			add(&rulesAll.likelyPinyin, p)
-		}
-		for _, p := range crisisPossible {
-			add(&rulesAll.possiblePinyin, p)
-		}
+		rulesAll = r
 	})
 	return rulesAll
 }
 
-// crisisPhrases are clear on their own (normalised: Simplified, lower
-// case; English matched as whole words).
-var crisisPhrases = []string{
-	"不想活", "活不下去", "活着没意思", "活着没有意思", "活着还有什么意思", "没有活下去", "没法活了", "没脸活", "不活了",
-	"想死", "想去死", "寻死", "求死", "不如死了", "死了算了", "死了一了百了", "一死了之", "了结自己", "结束自己", "结束生命", "结束我的生命",
-	"自杀", "轻生", "自尽", "想跳楼", "去跳楼", "跳楼算了", "跳河", "跳江", "割腕", "上吊", "烧炭", "吃安眠药", "喝农药", "喝药",
-	"从楼上跳", "跳下去", "不值得活", "活着太累", "活着好累", "去死算了", "死了就不用还", "死了就不用", "死了债", "人没了债", "人死债",
-	"死了就解脱", "死了也就解脱", "死了才能解脱", "死了才解脱", "死了就一了百了", "死了就好了", "死掉算了", "死了好了",
-	"不想再活", "活够了", "没有活路", "没活路", "离开这个世界", "告别这个世界", "写遗书", "留遗书", "写好遗书", "遗书", "交代后事", "安排后事",
-	"一瓶安眠药", "一把安眠药", "整瓶安眠药", "攒安眠药", "吞安眠药", "吃了安眠药", "安眠药睡过去", "再也不醒", "不想醒来", "永远睡过去", "吞药",
-	"下辈子再还", "下辈子还", "下辈子做牛做马", "来世再还", "来世做牛做马", "来生再还", "下辈子不做人", "下辈子再也不",
-	"不想再醒", "醒不过来就好", "一了百了", "解脱了", "永别了", "最后一条消息", "最后一次跟", "不在这个世界", "替我照顾", "帮我照顾好",
-	"我走了以后", "我走了之后", "我不在了", "我死了以后", "我死了之后", "如果我死了", "要是我死了", "我要是死了", "我死后", "等我死了",
-	"唔想做人", "唔想生存", "不想做人", "不想存在", "消失算了", "消失就好了",
-	"kill myself", "killing myself", "suicide", "suicidal", "end it all", "end my life", "ending my life", "want to die", "wanna die",
-	"don't want to live", "dont want to live", "do not want to live", "no reason to live", "reason for me to live", "not worth living",
-	"better off dead", "take my own life", "end it tonight", "end things", "ending things",
-	"hurt myself", "self-harm", "self harm", "can't go on", "cant go on", "can not go on", "cannot go on",
-	"no point living", "no point in living", "no point to living", "no point being alive", "no point in being alive",
-	"nothing to live for", "wish i was dead", "wish i were dead", "don't want to be alive", "dont want to be alive",
-	"do not want to be alive", "tired of living", "sick of living", "better off without me", "end myself",
-	"overdose", "never wake up", "not wake up again", "jump off a", "jump off the", "jump from the", "next life",
-	"when i'm gone", "when i am gone", "after i'm gone", "after i am gone", "if i'm gone", "if i am gone", "once i'm gone",
-	"if i die", "if i died", "when i die", "after i die", "won't be around", "will not be around", "wont be around",
-	"goodbye everyone", "goodbye world", "my last message", "last message", "suicide note", "goodbye letter", "goodbye letters",
-	"say goodbye", "saying goodbye", "disappear forever", "not be here anymore", "not be here tomorrow", "won't be here",
-	"the insurance money", "life insurance",
-}
-
-// crisisPossible read as despair but also as ordinary worry: the normal
-// answer with a support line.
-var crisisPossible = []string{
-	"绝望", "崩溃", "撑不下去", "坚持不下去", "扛不住了", "走投无路", "没有出路", "没出路", "看不到希望", "没希望了",
-	"拖累", "累赘", "连累家人", "对不起家人", "对不起爸妈", "对不起父母", "对不起老婆", "对不起孩子", "人生完了", "这辈子完了", "完蛋了",
-	"活着", "死", "不想醒", "睡不醒", "想消失", "人没了",
-	"hopeless", "no way out", "can't take it", "cant take it", "can't take this", "give up on life", "burden", "no future",
-	"can't cope", "cant cope", "falling apart", "die", "dying", "dead", "disappear", "end it",
-}
-
-// crisisSelf and crisisFarewell: a farewell said of oneself ("我…永别").
-var crisisSelf = []string{"我", "i", "i'm", "im", "my"}
-var crisisFarewell = []string{"永别", "再见了", "别了", "告别", "遗言", "后事", "goodbye", "farewell", "forgive me"}
-
-// crisisMeans and crisisPlaces next to crisisEndings are a plan.
-var crisisMeans = []string{
-	"炭", "木炭", "绳子", "安眠药", "农药", "百草枯", "敌敌畏", "老鼠药", "刀片", "割腕", "上吊", "卧轨", "铁轨", "煤气", "药片",
-	"charcoal", "rope", "pills", "sleeping pills", "pesticide", "razor", "noose", "train tracks", "poison",
-}
-var crisisPlaces = []string{
-	"天台", "楼顶", "顶楼", "大桥", "桥上", "江边", "河边", "海边", "楼上", "阳台", "高楼", "悬崖", "跳",
-	"rooftop", "the roof", "bridge", "balcony", "ledge", "the edge", "cliff", "jump", "floor window",
-}
-var crisisEndings = []string{
-	"死", "走了", "结束", "解脱", "离开", "永别", "再见", "不用还", "一了百了", "了结", "最后", "下辈子", "来世", "遗书", "后事", "告别",
-	"对不起", "跳", "风好大", "风很大", "好高", "多高", "不疼", "多少片", "几片", "够不够", "下去", "睡过去", "不醒", "攒", "买了", "准备好",
-	"die", "dead", "death", "end", "gone", "goodbye", "last", "sorry", "forever", "never", "tonight", "how many", "enough",
-	"painless", "saved up", "bought", "ready", "jump", "fall", "high enough",
-}
-
-// crisisExaggerations are idioms with a word of death or killing that mean
-// something else (normalised; English as whole words). Blanked before the
-// rules.
-var crisisExaggerations = []string{
-	"想死你", "想死我了", "急死", "烦死", "累死", "气死", "笑死", "愁死", "吓死", "穷死", "饿死", "热死", "冷死", "困死", "忙死", "闷死",
-	"激死", "攰到死", "悶死", "疼死", "痛死", "丑死", "难受死", "死活", "死缠烂打", "拼死", "死磕", "作死", "死期", "死账", "呆账", "死机",
-	"死心", "死板", "死贵", "死胡同", "死对头", "死皮赖脸", "死路一条", "要死要活", "半死", "该死的", "死命", "死死", "死都不", "打死也不", "打死我也不",
-	"要命", "要了老命", "要了我的命", "要人命", "要我的命", "弄死我", "弄死你", "打死你", "去死吧", "让我去死", "叫我去死", "死全家",
-	"借款人死", "借款人去世", "去世", "过世", "病死", "老人死", "爸死", "妈死", "父亲死", "母亲死", "他死", "她死",
-	"跳槽", "跳过", "跳转", "跳票", "心跳", "眼皮跳", "吓一跳",
-	"dying to", "killing me", "kill for", "deadline", "deadlines", "dead broke", "dead line", "dead tired", "dead serious",
-	"phone died", "battery died", "battery is dead", "phone is dead", "died down", "to die for", "scared to death", "bored to death",
-	"over my dead body", "is murder", "killed it", "kill them", "kill me if", "would kill", "i'd kill", "they'll kill me", "kill you",
-	"threatened to kill", "said i should die", "told me to die", "go die", "died last", "passed away", "he died", "she died", "father died",
-	"mother died", "dad died", "mom died", "borrower dies", "borrower died", "if the borrower",
-	"jump the queue", "jump through", "jumped at", "jump start",
+func parseRules(b []byte) (*rules, error) {
+	var r rules
+	if err := yaml.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("faq: crisis.yaml: %w", err)
+	}
+	for _, l := range []*[]string{&r.Likely, &r.Possible, &r.Means, &r.Places, &r.Endings, &r.Self, &r.Farewell,
+		&r.Exaggerations, &r.Others, &r.Reported, &r.Collector} {
+		for i, p := range *l {
+			(*l)[i] = zhtext.Normalize(p)
+			if strings.TrimSpace((*l)[i]) == "" {
+				return nil, fmt.Errorf("faq: crisis.yaml: an empty phrase")
+			}
+		}
+	}
+	if len(r.Likely) == 0 || len(r.Exaggerations) == 0 {
+		return nil, fmt.Errorf("faq: crisis.yaml: no likely phrases or no exaggerations")
+	}
+	// Longer exaggerations first, so "想死我了" is blanked whole.
+	sort.SliceStable(r.Exaggerations, func(i, j int) bool { return len(r.Exaggerations[i]) > len(r.Exaggerations[j]) })
+	seen := map[string]bool{}
+	add := func(dst *[]string, p string) {
+		if isASCII(p) {
+			return
+		}
+		for _, py := range nlu.PinyinVariants(p) {
+			if strings.Count(py, " ") < 1 || seen[py] {
+				continue
+			}
+			seen[py] = true
+			*dst = append(*dst, " "+py+" ")
+		}
+	}
+	for _, p := range r.Likely {
+		add(&r.likelyPinyin, p)
+	}
+	for _, p := range r.Possible {
+		add(&r.possiblePinyin, p)
+	}
+	return &r, nil
 }

@@ -1,10 +1,11 @@
 package faq
 
 import (
-	_ "embed"
+	"embed"
 	"log/slog"
 	"sync"
 
+	"loanbot/faq/internal/corpus"
 	"loanbot/faq/nlu"
 	"loanbot/zhtext"
 )
@@ -23,7 +24,16 @@ var (
 type models struct {
 	topics, crisis *nlu.Model
 	oos            int // the out-of-scope class of topics
+	// near ranks the classes of topics by BM25 against every training
+	// phrasing (a nearest-neighbour view that the linear model lacks);
+	// its topics are in the model's class order.
+	near *index
 }
+
+// The training data, embedded for the nearest-phrasing index.
+//
+//go:embed data/*.yaml train/*.tsv
+var corpusFS embed.FS
 
 var (
 	modelsOnce sync.Once
@@ -46,13 +56,42 @@ func trained() models {
 		loaded.oos = -1
 		if loaded.topics != nil {
 			for i, c := range loaded.topics.Classes {
-				if c == "oos" {
+				if c == corpus.OutOfScope {
 					loaded.oos = i
 				}
+			}
+			loaded.near, err = nearIndex(loaded.topics.Classes)
+			if err != nil {
+				slog.Error("faq: the training data cannot be read", "err", err)
+				loaded.topics = nil
 			}
 		}
 	})
 	return loaded
+}
+
+// LooksLikePinyin reports whether s reads as toneless pinyin typed in
+// Latin letters ("weilidai yuqi le zenme ban") rather than English.
+func LooksLikePinyin(s string) bool { return nlu.LooksLikePinyin(zhtext.Normalize(s)) }
+
+// nearIndex indexes every training phrasing under its class.
+func nearIndex(classes []string) (*index, error) {
+	lines, _, err := corpus.Read(corpusFS)
+	if err != nil {
+		return nil, err
+	}
+	pos := map[string]int{}
+	tops := make([]*Topic, len(classes))
+	for i, c := range classes {
+		pos[c] = i
+		tops[i] = &Topic{ID: c, Title: map[string]string{}, Questions: map[string][]string{}, Keywords: map[string][]string{}}
+	}
+	for _, l := range lines {
+		if i, ok := pos[l.Label]; ok {
+			tops[i].Questions[ZhHans] = append(tops[i].Questions[ZhHans], l.Text)
+		}
+	}
+	return buildIndex(tops), nil
 }
 
 var (
@@ -64,9 +103,20 @@ var (
 // folded, and the aliases (typos, pinyin and English names of platforms
 // and terms) rewritten to one word.
 func Prepare(s string) string {
+	return aliasIndex().alias(zhtext.Normalize(s))
+}
+
+// PrepareCrisis is a message as the crisis model sees it: prepared, with
+// the everyday exaggerations ("急死了", "this debt is killing me") blanked,
+// so that neither the rules nor the model read them as despair.
+func PrepareCrisis(s string) string {
+	return aliasIndex().alias(blankExaggerations(zhtext.Normalize(s)))
+}
+
+func aliasIndex() *index {
 	prepOnce.Do(func() {
 		prepIx = &index{}
 		prepIx.aliases, prepIx.wordAliases = buildAliases(aliases)
 	})
-	return prepIx.alias(zhtext.Normalize(s))
+	return prepIx
 }

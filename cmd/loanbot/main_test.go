@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"loanbot/i18n"
 	"os"
 	"strings"
 	"testing"
@@ -105,6 +106,38 @@ func TestAskJSON(t *testing.T) {
 	out, _, _ = loanbot(t, "", "ask", "--lang", "zh-Hant", "逾期记录保留几年")
 	if !strings.Contains(out, "徵信") && !strings.Contains(out, "記錄") {
 		t.Errorf("zh-Hant answer is not Traditional: %q", out)
+	}
+}
+
+// ask --json goes through the chat's understanding: the support reply
+// first is "crisis-support"; the second tier is the answer with
+// "support_line": true; an exaggeration is neither.
+func TestAskJSONCrisisTiers(t *testing.T) {
+	out, _, code := loanbot(t, "欠太多了不想活了\n走投无路了，逾期了会被起诉吗\n利息要命，这合法吗\nwo zhen de bu xiang huo le\n", "ask", "--json")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || len(lines) != 4 {
+		t.Fatalf("exit %d: %q", code, out)
+	}
+	var r [4]askResult
+	for i := range r {
+		if err := json.Unmarshal([]byte(lines[i]), &r[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r[0].Topic != "crisis-support" || r[0].SupportLine || !strings.Contains(r[0].Answer, "12356") {
+		t.Errorf("despair: %+v", r[0])
+	}
+	if r[1].Topic != "sued-risk" || !r[1].SupportLine || !strings.HasPrefix(r[1].Answer, i18n.T(i18n.ZhHans, "crisis.line")) {
+		t.Errorf("possible: %+v", r[1])
+	}
+	if r[2].Topic != "penalty-interest" || r[2].SupportLine {
+		t.Errorf("exaggeration: %+v", r[2])
+	}
+	if r[3].Topic != "crisis-support" || r[3].Lang != "zh-Hans" {
+		t.Errorf("pinyin despair: %+v", r[3])
+	}
+	if !strings.Contains(lines[1], `"support_line":true`) {
+		t.Errorf("the field is named support_line: %s", lines[1])
 	}
 }
 

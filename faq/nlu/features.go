@@ -24,11 +24,15 @@ import (
 // (Simplified, lower case, aliases applied). A feature may repeat; the
 // models count each once.
 func Features(s string) []string {
+	s = apostrophes.Replace(s) // won't → wont, i'm → im
 	var f []string
 	var han []rune
 	var words []string // the Latin words of the current clause
 	var syl []string   // the pinyin syllables of the current clause
 	flushHan := func() {
+		for _, p := range hanSyllables(han) {
+			syl = append(syl, fuzzy(p))
+		}
 		for i := range han {
 			f = append(f, "u:"+string(han[i]))
 			if i+1 < len(han) {
@@ -36,9 +40,6 @@ func Features(s string) []string {
 			}
 			if i+2 < len(han) {
 				f = append(f, "t:"+string(han[i:i+3]))
-			}
-			if p := hanPinyin(han[i]); p != "" {
-				syl = append(syl, fuzzy(p))
 			}
 		}
 		han = han[:0]
@@ -76,7 +77,7 @@ func Features(s string) []string {
 			}
 		case unicode.Is(unicode.Han, r):
 			han = append(han, r)
-		case r == ' ' || r == '\'':
+		case r == ' ':
 			flushHan()
 		default:
 			flushClause()
@@ -96,6 +97,8 @@ func Features(s string) []string {
 	flushClause()
 	return f
 }
+
+var apostrophes = strings.NewReplacer("'", "", "’", "")
 
 // wordFeatures: stemmed words, pairs of neighbouring content words, and the
 // character trigrams of longer words (so "harrased" and "harassed" share
@@ -206,14 +209,47 @@ func hanPinyin(r rune) string {
 // spaces (other characters dropped); the crisis rules match typed pinyin
 // against it.
 func Pinyin(s string) string {
-	var out []string
-	for _, r := range s {
-		if p := hanPinyin(r); p != "" {
-			out = append(out, p)
-		}
-	}
-	return strings.Join(out, " ")
+	return strings.Join(hanSyllables([]rune(s)), " ")
 }
+
+// hanSyllables is the pinyin of the Han characters of rs, reading the
+// characters whose reading in this domain depends on the next or previous
+// one (还 is "huan" in 还款, 再还; "hai" in 还是; 行 is "hang" in 银行).
+func hanSyllables(rs []rune) []string {
+	var out []string
+	for i, r := range rs {
+		p := hanPinyin(r)
+		if p == "" {
+			continue
+		}
+		var prev, next rune
+		if i > 0 {
+			prev = rs[i-1]
+		}
+		if i+1 < len(rs) {
+			next = rs[i+1]
+		}
+		switch r {
+		case '还':
+			if strings.ContainsRune(repayAfter, next) || strings.ContainsRune(repayBefore, prev) && !strings.ContainsRune(stillAfter, next) {
+				p = "huan"
+			}
+		case '行':
+			if prev == '银' || prev == '支' || prev == '分' || prev == '总' {
+				p = "hang"
+			}
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// Neighbours that make 还 "repay" (huan) rather than "still" (hai).
+const (
+	repayAfter  = "款钱债清不完上得给贷本息些点掉款呗"
+	repayBefore = "要先能没未已归偿代分按拖无想该去来再得钱不"
+	stillAfter  = "是有在要会没想能可"
+)
 
 // segmentPinyin splits a Latin word into pinyin syllables (longest first,
 // backtracking), or reports that it is not made of them.
@@ -309,20 +345,21 @@ var stopWords = map[string]bool{
 	"how": true, "if": true, "they": true, "them": true, "their": true, "you": true, "your": true, "we": true, "with": true, "at": true,
 	"about": true, "so": true, "have": true, "has": true, "had": true, "get": true, "got": true, "from": true, "by": true, "any": true,
 	"there": true, "now": true, "just": true, "really": true, "please": true, "he": true, "she": true, "her": true, "his": true,
-	"it's": true, "im": true, "i'm": true, "its": true, "been": true, "some": true, "very": true,
+	"im": true, "ive": true, "its": true, "been": true, "some": true, "very": true,
 }
 
 // FeatureVersion names the feature set; change it when Features changes,
 // so the committed models are known to be stale.
-const FeatureVersion = "f1"
+const FeatureVersion = "f4"
 
 // LooksLikePinyin reports whether s (normalised) reads as toneless pinyin
 // typed in Latin letters rather than English.
 func LooksLikePinyin(s string) bool { return looksLikePinyin(s) }
 
-// SyllablesOf is s's Latin words split into fuzzy pinyin syllables and
-// joined by spaces; a word that is not pinyin ends a run with " | ".
-func SyllablesOf(s string) string {
+// SyllablesOf is s's Latin words split into pinyin syllables (folded
+// like the features when fuzzy) and joined by spaces; a word that is not
+// pinyin stands as "|".
+func SyllablesOf(s string, fuzzyFold bool) string {
 	var out []string
 	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return r >= 0x80 || !(r >= 'a' && r <= 'z') }) {
 		ss, ok := segmentPinyin(w)
@@ -331,7 +368,10 @@ func SyllablesOf(s string) string {
 			continue
 		}
 		for _, x := range ss {
-			out = append(out, fuzzy(x))
+			if fuzzyFold {
+				x = fuzzy(x)
+			}
+			out = append(out, x)
 		}
 	}
 	return strings.Join(out, " ")
@@ -340,11 +380,60 @@ func SyllablesOf(s string) string {
 // FuzzyPinyin is the Han characters of s as fuzzy toneless pinyin
 // syllables joined by spaces.
 func FuzzyPinyin(s string) string {
-	var out []string
-	for _, r := range s {
-		if p := hanPinyin(r); p != "" {
-			out = append(out, fuzzy(p))
-		}
+	out := hanSyllables([]rune(s))
+	for i := range out {
+		out[i] = fuzzy(out[i])
 	}
 	return strings.Join(out, " ")
+}
+
+// heteronyms are the characters with a second reading people type often
+// (了 liao in 一了百了, 还 huan/hai, 得 dei, 着 zhao, 没 mo, 行 hang).
+var heteronyms = map[rune][]string{
+	'了': {"le", "liao"}, '还': {"hai", "huan"}, '得': {"de", "dei"}, '着': {"zhe", "zhao", "zhuo"},
+	'没': {"mei", "mo"}, '行': {"xing", "hang"}, '都': {"dou", "du"}, '长': {"chang", "zhang"}, '重': {"zhong", "chong"},
+}
+
+// PinyinVariants is every reading of s's Han characters as toneless
+// pinyin joined by spaces, the characters of heteronyms read each way (at
+// most 16 variants).
+func PinyinVariants(s string) []string {
+	rs := []rune(s)
+	base := hanSyllables(rs)
+	out := []string{strings.Join(base, " ")}
+	// hanSyllables drops non-Han runes; walk the Han ones in step.
+	var han []rune
+	for _, r := range rs {
+		if hanPinyin(r) != "" {
+			han = append(han, r)
+		}
+	}
+	variants := [][]string{base}
+	for i, r := range han {
+		alts := heteronyms[r]
+		if len(alts) == 0 {
+			continue
+		}
+		var next [][]string
+		for _, v := range variants {
+			for _, a := range alts {
+				if len(next) >= 16 {
+					break
+				}
+				w := append([]string{}, v...)
+				w[i] = a
+				next = append(next, w)
+			}
+		}
+		variants = next
+	}
+	seen := map[string]bool{out[0]: true}
+	for _, v := range variants {
+		j := strings.Join(v, " ")
+		if !seen[j] {
+			seen[j] = true
+			out = append(out, j)
+		}
+	}
+	return out
 }

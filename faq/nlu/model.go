@@ -32,6 +32,9 @@ type Model struct {
 type Example struct {
 	Text  string
 	Class int
+	// Weight scales the example's gradient (0 means 1): a rare class that
+	// must not be missed (despair) counts more than the others.
+	Weight float64
 }
 
 // Options of training.
@@ -100,7 +103,7 @@ func Train(classes []string, examples []Example, o Options) *Model {
 			if len(fs) == 0 {
 				continue
 			}
-			x := 1 / math.Sqrt(float64(len(fs)))
+			x := scale(len(fs))
 			copy(p, bias)
 			for _, f := range fs {
 				for c, v := range w[f] {
@@ -108,11 +111,16 @@ func Train(classes []string, examples []Example, o Options) *Model {
 				}
 			}
 			softmax(p)
+			wt := examples[i].Weight
+			if wt == 0 {
+				wt = 1
+			}
 			for c := range p {
 				d := p[c]
 				if c == examples[i].Class {
 					d--
 				}
+				d *= wt
 				gb[c] += d * d
 				bias[c] -= o.Rate * d / (math.Sqrt(gb[c]) + 1e-8)
 				for _, f := range fs {
@@ -135,6 +143,11 @@ func Train(classes []string, examples []Example, o Options) *Model {
 	}
 	return m
 }
+
+// scale is the value of each of n known features: unit length with four
+// pseudo-features more, so a message with one or two known features (hi,
+// 了) leans on the bias instead of on one feature's full weight.
+func scale(n int) float64 { return 1 / math.Sqrt(float64(n)+4) }
 
 func softmax(p []float64) {
 	mx := p[0]
@@ -166,7 +179,7 @@ func (m *Model) Scores(s string) []float64 {
 	if len(rows) == 0 {
 		return out
 	}
-	x := 1 / math.Sqrt(float64(len(rows)))
+	x := scale(len(rows))
 	for _, r := range rows {
 		for c, v := range r {
 			out[c] += float64(v) * x

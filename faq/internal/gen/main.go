@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"log"
+	"math"
 	"os"
 	"path/filepath"
 
@@ -20,6 +21,8 @@ import (
 
 func main() {
 	dir := flag.String("dir", ".", "the faq package directory")
+	crisisWeight := flag.Float64("crisis-weight", 1, "how much a line of despair counts against another line")
+	crisisL2 := flag.Float64("crisis-l2", 1e-4, "weight decay of the crisis model")
 	folds := flag.Int("folds", 5, "cross-validation folds for calibration (0: none)")
 	flag.Parse()
 	root := os.DirFS(*dir)
@@ -46,19 +49,21 @@ func main() {
 			ex = append(ex, nlu.Example{Text: faq.Prepare(l.Text), Class: c})
 		}
 	}
-	tm := train("topics", classes, ex, *folds)
+	tm := train("topics", classes, ex, *folds, nlu.DefaultOptions)
 	tm.Source = digest
 
 	// The crisis model: despair against everything else.
 	var cex []nlu.Example
 	for _, l := range lines {
-		c := 0
+		c, w := 0, 1.0
 		if l.Label == corpus.Crisis {
-			c = 1
+			c, w = 1, *crisisWeight
 		}
-		cex = append(cex, nlu.Example{Text: faq.Prepare(l.Text), Class: c})
+		cex = append(cex, nlu.Example{Text: faq.PrepareCrisis(l.Text), Class: c, Weight: w})
 	}
-	cm := train("crisis", []string{"other", corpus.Crisis}, cex, *folds)
+	co := nlu.DefaultOptions
+	co.L2 = *crisisL2
+	cm := train("crisis", []string{"other", corpus.Crisis}, cex, *folds, co)
 	cm.Source = digest
 
 	for name, m := range map[string]*nlu.Model{"topics.model": tm, "crisis.model": cm} {
@@ -79,8 +84,8 @@ func main() {
 // train fits the model on all examples; with folds, it first fits one per
 // fold to get held-out scores, reports their accuracy and sets the
 // temperature that calibrates them.
-func train(name string, classes []string, ex []nlu.Example, folds int) *nlu.Model {
-	m := nlu.Train(classes, ex, nlu.DefaultOptions)
+func train(name string, classes []string, ex []nlu.Example, folds int, o nlu.Options) *nlu.Model {
+	m := nlu.Train(classes, ex, o)
 	if folds < 2 {
 		return m
 	}
@@ -96,7 +101,7 @@ func train(name string, classes []string, ex []nlu.Example, folds int) *nlu.Mode
 				tr = append(tr, e)
 			}
 		}
-		fm := nlu.Train(classes, tr, nlu.DefaultOptions)
+		fm := nlu.Train(classes, tr, o)
 		for _, e := range te {
 			s := fm.Scores(e.Text)
 			scores = append(scores, s)
@@ -115,5 +120,25 @@ func train(name string, classes []string, ex []nlu.Example, folds int) *nlu.Mode
 	m.Temp = nlu.FitTemperature(scores, want)
 	fmt.Printf("%s: %d examples, %d-fold held-out accuracy %.1f%%, temperature %.2f\n",
 		name, len(ex), folds, 100*float64(right)/float64(len(ex)), m.Temp)
+	if len(classes) == 2 {
+		for _, at := range []float64{0.25, 0.6} {
+			var tp, pos, fp, neg int
+			for i, s := range scores {
+				p := 1 / (1 + math.Exp(-(s[1]-s[0])/float64(m.Temp)))
+				if want[i] == 1 {
+					pos++
+					if p >= at {
+						tp++
+					}
+				} else {
+					neg++
+					if p >= at {
+						fp++
+					}
+				}
+			}
+			fmt.Printf("%s: held out, p >= %.2f: %d/%d positives, %d/%d negatives\n", name, at, tp, pos, fp, neg)
+		}
+	}
 	return m
 }

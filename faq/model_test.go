@@ -1,0 +1,141 @@
+package faq
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"loanbot/faq/internal/corpus"
+	"loanbot/faq/nlu"
+	"loanbot/zhtext"
+)
+
+// The committed models were trained on the data in the tree: a change to
+// data/*.yaml, train/*.tsv or the features without `go generate ./faq`
+// fails here.
+func TestModelsAreCurrent(t *testing.T) {
+	want, err := corpus.Digest(os.DirFS("."), nlu.FeatureVersion)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := trained()
+	if m.topics == nil || m.crisis == nil {
+		t.Fatal("the embedded models cannot be read")
+	}
+	for name, got := range map[string]string{"topics.model": m.topics.Source, "crisis.model": m.crisis.Source} {
+		if got != want {
+			t.Errorf("%s was trained on data %s, the tree has %s: run go generate ./faq", name, got, want)
+		}
+	}
+}
+
+// The training data meets the issue's floor for every topic: 60
+// phrasings, of which 35 Simplified, 8 Traditional, 12 English and 5
+// pinyin; 400 out of scope; 200 crisis and 200 hard negatives.
+func TestTrainingDataCoversEveryTopic(t *testing.T) {
+	lines, topics, err := corpus.Read(os.DirFS("."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	type count struct{ all, hans, hant, en, pinyin int }
+	n := map[string]*count{}
+	for _, l := range lines {
+		if strings.HasPrefix(l.File, "data/") {
+			continue // the topics' own phrasings are not the training corpus
+		}
+		c := n[l.Label]
+		if c == nil {
+			c = &count{}
+			n[l.Label] = c
+		}
+		c.all++
+		switch script(l.Text) {
+		case "hans":
+			c.hans++
+		case "hant":
+			c.hant++
+		case "pinyin":
+			c.pinyin++
+		default:
+			c.en++
+		}
+	}
+	for _, id := range topics {
+		c := n[id]
+		if c == nil || c.all < 60 || c.hans < 35 || c.hant < 8 || c.en < 12 || c.pinyin < 5 {
+			t.Errorf("%s: %+v, want at least 60 (35 zh-Hans, 8 zh-Hant, 12 en, 5 pinyin)", id, c)
+		}
+	}
+	for label, floor := range map[string]int{corpus.OutOfScope: 400, corpus.Crisis: 200, corpus.Calm: 200} {
+		if n[label] == nil || n[label].all < floor {
+			t.Errorf("%s: %v lines, want %d", label, n[label], floor)
+		}
+	}
+}
+
+// script tells a line's writing: Han (Traditional or Simplified), pinyin,
+// or English.
+func script(s string) string {
+	han := false
+	for _, r := range s {
+		if r >= 0x3400 && r <= 0x9FFF {
+			han = true
+			break
+		}
+	}
+	switch {
+	case han && zhtext.IsTraditional(s):
+		return "hant"
+	case han:
+		return "hans"
+	case LooksLikePinyin(s):
+		return "pinyin"
+	}
+	return "en"
+}
+
+// The crisis rules: despair said plainly or indirectly, in any script,
+// gets the first tier; worry with a hint of it, the support line;
+// exaggerations, a collector's threats and someone else's death neither
+// tier.
+func TestCrisisLevels(t *testing.T) {
+	cases := map[Level][]string{
+		Likely: {
+			"欠了四十多万，真的不想活了", "我把遗书写好了，对不起爸妈", "下辈子再还吧，这辈子还不起了",
+			"天台的风好大，五个平台都逾期了", "攒了一瓶安眠药，够不够", "我走了以后债是不是就不用家里还了",
+			"唔想再做人，卡數還唔到", "頂樓好高，我已經站咗好耐", "I'm going to kill myself, I owe 200k",
+			"my family would be better off without me and the debt", "bu xiang huo le, qian tai duo le",
+			"xiabeizi zai huan ba", "yi liao bai liao", "我就是家里的累赘，没有我他们会过得更好",
+		},
+		Possible: {
+			"走投无路了，逾期了会被起诉吗", "真的绝望了，征信黑了还能恢复吗", "I feel hopeless, will they sue me?",
+			"我爸去世了，我也想去找他",
+		},
+		Calm: {
+			"急死了", "烦死了，催收天天打电话", "利息要命，这合法吗", "死活不同意分期怎么办", "笑死我了",
+			"催收叫我去跳楼，这算威胁吗", "借款人去世了债务谁还", "下辈子再也不借网贷了，先还哪个",
+			"this debt is killing me, can they charge that much", "I'm dying to know if they can sue me",
+			"my dad passed away, do I inherit his loans", "今天台北会下雨吗", "最后一期终于还完了",
+		},
+	}
+	for want, qs := range cases {
+		for _, q := range qs {
+			if got := CrisisLevel(q); got != want {
+				t.Errorf("CrisisLevel(%q) = %d, want %d", q, got, want)
+			}
+		}
+	}
+}
+
+func TestCrisisRulesParse(t *testing.T) {
+	r, err := parseRules(crisisYAML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.likelyPinyin) < 100 {
+		t.Errorf("%d pinyin phrases, want the Chinese likely phrases in pinyin", len(r.likelyPinyin))
+	}
+	if _, err := parseRules([]byte("likely: [\"\"]\nexaggerations: [x]")); err == nil {
+		t.Error("an empty phrase is accepted")
+	}
+}
