@@ -75,9 +75,10 @@ func levelWith(m *nlu.Model, text string) Level {
 // too little for it to judge.
 func modelLevel(m *nlu.Model, text string, rule Level) Level {
 	x := PrepareCrisis(text)
-	p := m.Predict(x)[1]
+	ps, known := m.PredictKnown(x)
+	p := ps[1]
 	switch {
-	case m.Known(x) < 3 || content(x) < 3:
+	case known < 3 || content(x) < 3:
 		return rule
 	case rule == Possible && p >= crisisLikelyAt:
 		return Likely

@@ -4,6 +4,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 
 	"loanbot/zhtext"
@@ -362,14 +363,24 @@ type scored struct {
 	coverage float64
 }
 
+// scratch holds rank's per-document sums between calls (the nearest-
+// phrasing index has thousands of documents).
+var scratch = sync.Pool{New: func() any { return new([]float64) }}
+
 // rank scores every topic for a question, best first.
 func (ix *index) rank(q []string) []scored {
 	if len(q) == 0 {
 		return nil
 	}
-	docScore := make([]float64, len(ix.docs))
-	topScore := make([]float64, len(ix.whole))
-	known := make([]float64, len(ix.whole))
+	buf := scratch.Get().(*[]float64)
+	defer scratch.Put(buf)
+	need := len(ix.docs) + 2*len(ix.whole)
+	if cap(*buf) < need {
+		*buf = make([]float64, need)
+	}
+	all0 := (*buf)[:need]
+	clear(all0)
+	docScore, topScore, known := all0[:len(ix.docs)], all0[len(ix.docs):len(ix.docs)+len(ix.whole)], all0[len(ix.docs)+len(ix.whole):]
 	var maxDoc, maxTop, all float64
 	for _, t := range q {
 		idfD := idfOf(ix.idfD, len(ix.docs), t)

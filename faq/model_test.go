@@ -2,7 +2,9 @@ package faq
 
 import (
 	"os"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
 
 	"loanbot/faq/internal/corpus"
@@ -138,4 +140,22 @@ func TestCrisisRulesParse(t *testing.T) {
 	if _, err := parseRules([]byte("likely: [\"\"]\nexaggerations: [x]")); err == nil {
 		t.Error("an empty phrase is accepted")
 	}
+}
+
+// The models' memory, measured (logged; the README keeps the figure).
+func TestModelMemoryIsLogged(t *testing.T) {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	modelsOnce = sync.Once{}
+	m := trained()
+	kb, err := Load()
+	if err != nil || m.topics == nil {
+		t.Fatal(err)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	t.Logf("heap for the knowledge base, the models and the nearest-phrasing index: %.1f MB", float64(after.HeapAlloc-before.HeapAlloc)/(1<<20))
+	runtime.KeepAlive(kb)
+	runtime.KeepAlive(m)
 }

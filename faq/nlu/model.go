@@ -166,6 +166,12 @@ func softmax(p []float64) {
 
 // Scores are the raw class scores of s (before the temperature).
 func (m *Model) Scores(s string) []float64 {
+	out, _ := m.scores(s)
+	return out
+}
+
+// scores also counts the distinct features of s the model knows.
+func (m *Model) scores(s string) ([]float64, int) {
 	out := make([]float64, len(m.Classes))
 	for c, b := range m.Bias {
 		out[c] = float64(b)
@@ -177,7 +183,7 @@ func (m *Model) Scores(s string) []float64 {
 		}
 	}
 	if len(rows) == 0 {
-		return out
+		return out, 0
 	}
 	x := scale(len(rows))
 	for _, r := range rows {
@@ -185,23 +191,24 @@ func (m *Model) Scores(s string) []float64 {
 			out[c] += float64(v) * x
 		}
 	}
-	return out
+	return out, len(rows)
 }
 
 // Known is how many of s's distinct features the model has weights for.
 func (m *Model) Known(s string) int {
-	n := 0
-	for _, f := range uniq(s) {
-		if m.weights[f] != nil {
-			n++
-		}
-	}
+	_, n := m.scores(s)
 	return n
 }
 
 // Predict is the calibrated probability of every class for s.
 func (m *Model) Predict(s string) []float64 {
-	p := m.Scores(s)
+	p, _ := m.PredictKnown(s)
+	return p
+}
+
+// PredictKnown is Predict and Known in one pass.
+func (m *Model) PredictKnown(s string) ([]float64, int) {
+	p, n := m.scores(s)
 	t := float64(m.Temp)
 	if t <= 0 {
 		t = 1
@@ -210,7 +217,7 @@ func (m *Model) Predict(s string) []float64 {
 		p[i] /= t
 	}
 	softmax(p)
-	return p
+	return p, n
 }
 
 // FitTemperature picks the temperature that minimises the log loss of
