@@ -4,6 +4,8 @@ import (
 	"math"
 	"sort"
 	"strings"
+
+	"loanbot/faq/nlu"
 )
 
 // Result is the outcome of a question.
@@ -49,7 +51,7 @@ func (kb *KB) Answer(question string) Result {
 			p[c] = math.Inf(-1)
 		}
 	}
-	softmaxInPlace(p)
+	nlu.Softmax(p)
 	type cand struct {
 		topic *Topic
 		p     float64
@@ -101,19 +103,4 @@ func namesPlatform(prepared, id string) bool {
 		}
 	}
 	return false
-}
-
-func softmaxInPlace(p []float64) {
-	mx := p[0]
-	for _, v := range p {
-		mx = max(mx, v)
-	}
-	var sum float64
-	for i, v := range p {
-		p[i] = math.Exp(v - mx)
-		sum += p[i]
-	}
-	for i := range p {
-		p[i] /= sum
-	}
 }

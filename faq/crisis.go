@@ -95,7 +95,7 @@ func content(t string) int {
 	n := 0
 	for _, w := range strings.FieldsFunc(t, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
 		if isASCII(w) {
-			if !stopWords[w] {
+			if !isStopWord(w) {
 				n++
 			}
 			continue

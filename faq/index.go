@@ -7,6 +7,7 @@ import (
 	"sync"
 	"unicode"
 
+	"loanbot/faq/nlu"
 	"loanbot/zhtext"
 )
 
@@ -291,8 +292,8 @@ func (ix *index) tokenize(s string) []string {
 	flushWord := func() {
 		if len(word) > 0 {
 			w := string(word)
-			if !stopWords[w] {
-				out = append(out, stem(w))
+			if !isStopWord(w) {
+				out = append(out, nlu.Stem(w))
 			}
 			word = word[:0]
 		}
@@ -317,38 +318,13 @@ func (ix *index) tokenize(s string) []string {
 	return out
 }
 
-// stem strips the common English endings (a light Porter step 1).
-func stem(w string) string {
-	if len(w) <= 3 {
-		return w
-	}
-	for _, suf := range []struct{ from, to string }{
-		{"ies", "y"}, {"ing", ""}, {"ed", ""}, {"es", ""}, {"s", ""}, {"ly", ""}, {"ment", ""},
-	} {
-		if strings.HasSuffix(w, suf.from) && len(w)-len(suf.from) >= 3 {
-			w = w[:len(w)-len(suf.from)] + suf.to
-			break
-		}
-	}
-	if n := len(w); n > 3 && w[n-1] == w[n-2] && !strings.ContainsRune("aeiouls", rune(w[n-1])) { // stopp→stop
-		w = w[:n-1]
-	}
-	if n := len(w); n > 3 && w[n-1] == 'e' {
-		w = w[:n-1] // sue/sued → su, harass/harassed → harass
-	}
-	return w
-}
-
-var stopWords = map[string]bool{
-	"a": true, "an": true, "the": true, "i": true, "me": true, "my": true, "is": true, "am": true, "are": true, "was": true, "be": true,
-	"to": true, "of": true, "and": true, "or": true, "in": true, "on": true, "for": true, "it": true, "this": true, "that": true,
-	"do": true, "does": true, "did": true, "can": true, "could": true, "will": true, "would": true, "should": true, "what": true,
-	"how": true, "if": true, "they": true, "them": true, "their": true, "you": true, "your": true, "we": true, "with": true, "at": true,
-	"about": true, "so": true, "have": true, "has": true, "had": true, "get": true, "got": true, "from": true, "by": true, "any": true,
-	"there": true, "now": true, "just": true, "really": true, "please": true, "he": true, "she": true, "her": true, "his": true,
+// stopWords are nlu's and these, which say nothing of a topic either.
+var moreStopWords = map[string]bool{
 	"who": true, "which": true, "where": true, "why": true, "when": true, "than": true, "then": true, "time": true, "tell": true,
 	"like": true, "know": true, "want": true, "need": true, "go": true, "going": true, "yesterday": true, "today": true, "tomorrow": true,
 }
+
+func isStopWord(w string) bool { return nlu.IsStopWord(w) || moreStopWords[w] }
 
 // Characters too common to mean anything alone (they still form bigrams).
 var stopHan = map[rune]bool{'的': true, '了': true, '吗': true, '呢': true, '吧': true, '啊': true, '我': true, '是': true,

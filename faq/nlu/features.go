@@ -316,7 +316,9 @@ var englishWords = map[string]bool{
 	"sin": true, "shed": true, "she'd": true, "anne": true, "china": true, "chinese": true, "women": true,
 }
 
-// stem strips the common English endings (a light Porter step 1).
+// Stem strips the common English endings (a light Porter step 1).
+func Stem(w string) string { return stem(w) }
+
 func stem(w string) string {
 	if len(w) <= 3 {
 		return w
@@ -337,6 +339,10 @@ func stem(w string) string {
 	}
 	return w
 }
+
+// IsStopWord reports whether w (lower case) is an English word too common
+// to mean anything alone.
+func IsStopWord(w string) bool { return stopWords[w] }
 
 var stopWords = map[string]bool{
 	"a": true, "an": true, "the": true, "i": true, "me": true, "my": true, "is": true, "am": true, "are": true, "was": true, "be": true,

@@ -149,6 +149,9 @@ func Train(classes []string, examples []Example, o Options) *Model {
 // 了) leans on the bias instead of on one feature's full weight.
 func scale(n int) float64 { return 1 / math.Sqrt(float64(n)+4) }
 
+// Softmax turns scores into probabilities in place.
+func Softmax(p []float64) { softmax(p) }
+
 func softmax(p []float64) {
 	mx := p[0]
 	for _, v := range p {
