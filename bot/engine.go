@@ -78,7 +78,7 @@ func (e *Engine) handleOnce(ctx context.Context, in Inbound) ([]Reply, error) {
 			// between the save and the send): give it again.
 			return e.replay(ctx, user, in.MessageID), nil
 		}
-		if e.rateLimit > 0 && sess.Hits >= e.rateLimit {
+		if e.rateLimit > 0 && sess.Hits >= e.rateLimit && !alwaysAnswered(sess, in) {
 			if warn, _ := e.store.WarnOnce(ctx, user); warn {
 				l := e.language(sess, in)
 				return e.localise(l, []Reply{{Text: i18n.T(l, "err.rate_limited")}}), nil
@@ -112,6 +112,18 @@ func (e *Engine) handleOnce(ctx context.Context, in Inbound) ([]Reply, error) {
 		}
 	}
 	return e.unavailable(in), err
+}
+
+// alwaysAnswered: deleting one's data (and confirming it) and a cry for
+// help go through whatever the rate limit says.
+func alwaysAnswered(sess *store.Session, in Inbound) bool {
+	if sess.Pending == "forget" {
+		return true
+	}
+	if cmd, _ := command(in); cmd == "/forget" {
+		return true
+	}
+	return in.Payload == "" && faq.CrisisLevel(in.Text) == faq.Likely
 }
 
 func (e *Engine) newContext(ctx context.Context, user string, sess *store.Session, in Inbound) *dialogs.Context {

@@ -327,6 +327,25 @@ func TestRateLimitWarnsOnceThenIsSilent(t *testing.T) {
 	}
 }
 
+// Over the limit, deletion and a cry for help still go through and answer.
+func TestForgetAndCrisisPassTheRateLimit(t *testing.T) {
+	rdb := storetest.Client(t)
+	st := store.New(rdb).WithRateWindow(time.Minute)
+	reg, _ := dialogs.NewRegistry(dialogs.All()...)
+	e, _ := bot.New(st, nil, bot.WithFlows(reg), bot.WithRateLimit(3))
+	u := storetest.User("rate-forget")
+	for i := 0; i < 6; i++ {
+		chat(t, e, u, "/help")
+	}
+	if got := chat(t, e, u, "/help"); got != "" {
+		t.Fatalf("the limit is not reached: %s", got)
+	}
+	if got := chat(t, e, u, "真的不想活了"); !strings.Contains(got, "12356") {
+		t.Errorf("a cry for help over the limit: %q", got)
+	}
+	transcript(t, e, u, []step{{"/forget", "确定要删除"}, {"确认", "已删除"}})
+}
+
 func TestStartWithADeepLinkOpensTheCommand(t *testing.T) {
 	e := newEngine(t, storetest.Store(t))
 	transcript(t, e, storetest.User("deep"), []step{{"/start prep", "是哪个平台的欠款"}})

@@ -349,7 +349,7 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request) {
 		if kind == "doc" {
 			h.Set("Content-Disposition", "attachment; filename*=UTF-8''"+urlPathEscape(f.Name))
 		}
-		h.Set("Cache-Control", "private, max-age=86400")
+		h.Set("Cache-Control", "private, no-store") // a user's plan: kept by no cache
 		h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 		w.Write(f.Data)
 		return

@@ -395,6 +395,9 @@ func TestPlanChartServedAsImageToItsOwnerOnly(t *testing.T) {
 	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "image/png" || !strings.HasPrefix(body, "\x89PNG") {
 		t.Errorf("chart: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
 	}
+	if cc := res.Header.Get("Cache-Control"); !strings.Contains(cc, "no-store") {
+		t.Errorf("the user's chart may be cached: Cache-Control %q", cc)
+	}
 	stranger := c.client(t)
 	res = stranger.do("GET", img.Image, nil, nil)
 	res.Body.Close()
