@@ -259,6 +259,12 @@ func (s *Server) message(w http.ResponseWriter, r *http.Request) {
 	defer t.Stop()
 	select {
 	case res := <-done:
+		if !res.kept && len(res.es) > 0 && after != "" {
+			// The user's history went away under this message: /forget.
+			// The page goes on as someone new, with an id that nothing
+			// links to the deleted one.
+			s.setCookie(w, r, newID())
+		}
 		writeJSON(w, http.StatusOK, answer{Messages: views(res.es), Lang: langOf(res.es)})
 	case <-t.C:
 		// Too slow for this request: the page keeps its typing indicator

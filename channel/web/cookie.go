@@ -66,11 +66,16 @@ func (s *Server) identifyNew(w http.ResponseWriter, r *http.Request) (id string,
 			return id, false
 		}
 	}
-	var b [idBytes]byte
-	rand.Read(b[:])
-	id = b64.EncodeToString(b[:])
+	id = newID()
 	s.setCookie(w, r, id)
 	return id, true
+}
+
+// newID is a random user id.
+func newID() string {
+	var b [idBytes]byte
+	rand.Read(b[:])
+	return b64.EncodeToString(b[:])
 }
 
 func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, id string) {

@@ -357,6 +357,7 @@ func TestForgetDeletesTheHistory(t *testing.T) {
 	c := newChat(t)
 	u := c.client(t)
 	u.say("微粒贷逾期会被起诉吗")
+	id := c.srv.verify(u.cookie().Value)
 	u.say("/forget")
 	if got := u.tap("forget:yes", "确认删除"); !strings.Contains(got, "已删除") {
 		t.Fatalf("forget: %s", got)
@@ -364,9 +365,13 @@ func TestForgetDeletesTheHistory(t *testing.T) {
 	if h := u.history(); len(h.Messages) != 0 {
 		t.Errorf("after /forget the history has %d messages: %s", len(h.Messages), joined(h.Messages))
 	}
-	id := c.srv.verify(u.cookie().Value)
 	if n, _ := c.st.UserKeyCount(context.Background(), "web:"+id); n != 0 {
 		t.Errorf("%d keys of the user left", n)
+	}
+	// The cookie now names someone new: nothing links the page to the
+	// deleted id.
+	if now := c.srv.verify(u.cookie().Value); now == "" || now == id {
+		t.Errorf("the cookie id after /forget is %q, before %q: want a new one", now, id)
 	}
 }
 
