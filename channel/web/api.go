@@ -214,12 +214,15 @@ func (s *Server) message(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	after := req.ID
+	shownKept := false // the user's message is in the history
 	if req.Silent {
 		after = ""
 	} else if _, err := s.st.AppendHistory(r.Context(), user, "", encode([]entry{shown}), s.historyMax); err != nil {
 		// Keep going: the engine answers (it may say to resend); the
 		// replies then have no message to follow and are not kept.
 		s.log.Warn("web: keep message", "err", err)
+	} else {
+		shownKept = true
 	}
 
 	// The engine runs apart from the request: a browser that goes away
@@ -227,6 +230,7 @@ func (s *Server) message(w http.ResponseWriter, r *http.Request) {
 	type result struct {
 		es   []entry
 		kept bool // in the history (false: the user was deleted meanwhile: /forget)
+		gone bool // the user's message was kept, and is no more: /forget
 	}
 	done := make(chan result)
 	// stop tells the engine's goroutine that the request stopped waiting:
@@ -244,6 +248,7 @@ func (s *Server) message(w http.ResponseWriter, r *http.Request) {
 			if res.kept, err = s.st.AppendHistory(ctx, user, after, encode(res.es), s.historyMax); err != nil {
 				s.log.Warn("web: keep replies", "err", err)
 			}
+			res.gone = err == nil && !res.kept && shownKept
 		}
 		select {
 		case done <- res:
@@ -259,7 +264,7 @@ func (s *Server) message(w http.ResponseWriter, r *http.Request) {
 	defer t.Stop()
 	select {
 	case res := <-done:
-		if !res.kept && len(res.es) > 0 && after != "" {
+		if res.gone {
 			// The user's history went away under this message: /forget.
 			// The page goes on as someone new, with an id that nothing
 			// links to the deleted one.
