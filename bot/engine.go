@@ -203,7 +203,16 @@ func (e *Engine) route(c *dialogs.Context, in Inbound) []Reply {
 		case faq.Likely:
 			return append(note, e.crisis(c)...)
 		case faq.Possible:
-			return supportLine(c, append(note, e.routeCalm(c, in)...))
+			if _, ok := e.flows.Prompt(c); !ok {
+				return append(note, supportLine(c, e.routeCalm(c, in))...)
+			}
+			// Inside a flow the answers are short ("on the day, 3 days
+			// before") and the model alone is no judge of them: the line
+			// needs a rule, and then the text is not taken as the answer
+			// (a lender named "真的绝望了"): the line, then the question.
+			if cmd, _ := command(in); cmd == "" && faq.RuleLevel(in.Text) >= faq.Possible {
+				return append(note, supportLine(c, e.withPrompt(c, nil))...)
+			}
 		}
 	}
 	return append(note, e.routeCalm(c, in)...)

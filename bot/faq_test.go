@@ -104,6 +104,12 @@ func TestPossibleCrisisGetsTheAnswerWithTheSupportLine(t *testing.T) {
 	if got := chat(t, e, u, "微粒贷"); !strings.Contains(got, "欠多少") {
 		t.Errorf("the flow did not go on after the support line: %s", got)
 	}
+	// At a step that takes any text, despair is not taken as the answer.
+	u = storetest.User("possible-free-text")
+	transcript(t, e, u, []step{{"/prep", "是哪个平台的欠款"}, {"其他", "哪家平台"}, {"真的绝望了", "12356"}})
+	if got := chat(t, e, u, "京东金条"); !strings.Contains(got, "欠多少") {
+		t.Errorf("after the support line the same question is asked: %s", got)
+	}
 }
 
 // Toneless pinyin typed without a Chinese keyboard is understood and

@@ -45,6 +45,11 @@ func IsCrisis(text string) bool { return CrisisLevel(text) == Likely }
 // Likely by a rule.
 func CrisisLevel(text string) Level { return levelWith(trained().crisis, text) }
 
+// RuleLevel is CrisisLevel by the rules alone, without the model: inside a
+// flow, where short answers ("on the day, 3 days before") are what the
+// model judges worst, the second tier needs a rule.
+func RuleLevel(text string) Level { return levelWith(nil, text) }
+
 // levelWith is CrisisLevel with model m (nil: the rules alone).
 func levelWith(m *nlu.Model, text string) Level {
 	raw := zhtext.Normalize(text)
@@ -54,7 +59,7 @@ func levelWith(m *nlu.Model, text string) Level {
 	}
 	level := phraseLevel(t)
 	if level == Likely {
-		if aboutOthers(raw) {
+		if aboutOthers(raw) && !saidOfOneself(t) {
 			return Possible // someone else's death, most likely: the support line only
 		}
 		return Likely
@@ -62,10 +67,30 @@ func levelWith(m *nlu.Model, text string) Level {
 	if m != nil {
 		level = modelLevel(m, text, level)
 	}
-	if level == Likely && aboutOthers(raw) {
+	if level == Likely && aboutOthers(raw) && !saidOfOneself(t) {
 		return Possible
 	}
 	return level
+}
+
+// saidOfOneself: a clear phrase of the likely list stands in the first
+// person ("我妈去世了，我也不想活了", "i want to kill myself, i wish i had
+// died"): someone else's death in the same message does not soften it.
+func saidOfOneself(t string) bool {
+	for _, p := range crisisRules().Likely {
+		i := phraseIndex(t, p)
+		if i < 0 {
+			continue
+		}
+		if strings.Contains(p, "我") || strings.Contains(p, "myself") || strings.HasPrefix(p, "i ") || strings.Contains(p, " my ") {
+			return true
+		}
+		pre := t[max(0, i-12):i]
+		if strings.Contains(pre, "我") || indexWord(pre, "i") >= 0 || indexWord(pre, "i'm") >= 0 || indexWord(pre, "im") >= 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // modelLevel is the crisis model's reading, given the rules' level. The
@@ -129,13 +154,16 @@ func phraseLevel(t string) Level {
 			return Likely
 		}
 	}
-	if near(t, r.Means, r.Endings, 24) || near(t, r.Places, r.Endings, 24) || near(t, r.Self, r.Farewell, 12) {
+	if near(t, r.Means, r.Endings, 24) || near(t, r.Places, r.Endings, 24) || near(t, r.Self, r.Farewell, 6) {
 		return Likely
 	}
 	if py := typedPinyin(t); py != "" {
 		letters := strings.ReplaceAll(py, " ", "")
 		if pinyinMatch(py, letters, r.likelyPinyin) {
 			return Likely
+		}
+		if pinyinMatch(py, letters, r.likelyPinyin2) {
+			return Possible // two syllables (zi jin: 自尽 or 资金) say too little alone
 		}
 		if pinyinMatch(py, letters, r.possiblePinyin) {
 			return Possible
@@ -169,8 +197,16 @@ func near(t string, a, b []string, gap int) bool {
 				break
 			}
 			i += off
+			// gap is in bytes of Han text (a character is 3); the window is
+			// widened to whole runes and whole words, so "weekend" cut to
+			// "end" is never an ending.
 			lo, hi := max(0, i-gap*3), min(len(t), i+len(x)+gap*3)
-			// gap counts characters; a Han character is 3 bytes.
+			for lo > 0 && (!utf8.RuneStart(t[lo]) || isWordByte(t[lo]) && isWordByte(t[lo-1])) {
+				lo--
+			}
+			for hi < len(t) && (!utf8.RuneStart(t[hi]) || isWordByte(t[hi]) && isWordByte(t[hi-1])) {
+				hi++
+			}
 			window := t[lo:hi]
 			for _, y := range b {
 				if phraseIndex(window, y) >= 0 {
@@ -226,15 +262,44 @@ func blankAll(t, x string, span int) string {
 		end := i + len(x)
 		for n := 0; n < span && end < len(t); n++ {
 			r, size := utf8.DecodeRuneInString(t[end:])
-			if unicode.IsPunct(r) || r == '\n' {
+			// The quote ends at punctuation, a pause, or the user's own
+			// voice: "催收叫我去跳楼 我真的不想活了" keeps its second half.
+			if unicode.IsPunct(r) || unicode.IsSpace(r) || r == '我' {
 				break
 			}
 			end += size
+		}
+		if isASCII(x) {
+			end = quotedWords(t, i+len(x))
 		}
 		t = t[:i] + " " + t[end:]
 		off = i + 1
 	}
 	return t
+}
+
+// quotedWords is the end of the collector's words quoted in English after
+// a marker at from: up to punctuation, the user's own "i", or four words.
+func quotedWords(t string, from int) int {
+	end, words := from, 0
+	for end < len(t) && words < 4 {
+		for end < len(t) && t[end] == ' ' {
+			end++
+		}
+		j := end
+		for j < len(t) && t[j] != ' ' && !strings.ContainsRune(".,;!?", rune(t[j])) {
+			j++
+		}
+		w := t[end:j]
+		if w == "" || w == "i" || w == "i'm" || w == "im" {
+			break
+		}
+		end, words = j, words+1
+		if j < len(t) && t[j] != ' ' {
+			break // punctuation
+		}
+	}
+	return end
 }
 
 // pinyinMatch reports whether the typed pinyin holds one of the phrases:
@@ -279,7 +344,7 @@ type rules struct {
 	Reported      []string `yaml:"reported"`
 	Collector     []string `yaml:"collector"`
 
-	likelyPinyin, possiblePinyin []string
+	likelyPinyin, likelyPinyin2, possiblePinyin []string
 }
 
 var (
@@ -333,7 +398,11 @@ func parseRules(b []byte) (*rules, error) {
 		}
 	}
 	for _, p := range r.Likely {
-		add(&r.likelyPinyin, p)
+		if utf8.RuneCountInString(p) >= 3 {
+			add(&r.likelyPinyin, p)
+		} else {
+			add(&r.likelyPinyin2, p)
+		}
 	}
 	for _, p := range r.Possible {
 		add(&r.possiblePinyin, p)

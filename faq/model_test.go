@@ -107,17 +107,20 @@ func TestCrisisLevels(t *testing.T) {
 			"天台的风好大，五个平台都逾期了", "攒了一瓶安眠药，够不够", "我走了以后债是不是就不用家里还了",
 			"唔想再做人，卡數還唔到", "頂樓好高，我已經站咗好耐", "I'm going to kill myself, I owe 200k",
 			"my family would be better off without me and the debt", "bu xiang huo le, qian tai duo le",
-			"xiabeizi zai huan ba", "yi liao bai liao", "我就是家里的累赘，没有我他们会过得更好",
+			"xiabeizi zai huan ba", "yi liao bai liao", "我爸去世了，我也想去找他", "催收叫我去跳楼 我真的不想活了", "我妈去世了，我也不想活了",
+			"my mom passed away last year and i really want to die", "they told me to pay i want to kill myself", "我就是家里的累赘，没有我他们会过得更好",
 		},
 		Possible: {
-			"走投无路了，逾期了会被起诉吗", "真的绝望了，征信黑了还能恢复吗", "I feel hopeless, will they sue me?",
-			"我爸去世了，我也想去找他",
+			"走投无路了，逾期了会被起诉吗", "li xi shang diao le, he fa ma", "真的绝望了，征信黑了还能恢复吗", "I feel hopeless, will they sue me?",
+			"我爸去世了，我好累，撑不下去了",
 		},
 		Calm: {
 			"急死了", "烦死了，催收天天打电话", "利息要命，这合法吗", "死活不同意分期怎么办", "笑死我了",
 			"催收叫我去跳楼，这算威胁吗", "借款人去世了债务谁还", "下辈子再也不借网贷了，先还哪个",
 			"this debt is killing me, can they charge that much", "I'm dying to know if they can sue me",
 			"my dad passed away, do I inherit his loans", "今天台北会下雨吗", "最后一期终于还完了",
+			"我特别了解网贷，问一下逾期怎么协商", "征信分数跳了，结束分期怎么办", "the payment will jump at the end of the month, can they do that?",
+			"the collector told me to go kill myself, is that legal",
 		},
 	}
 	for want, qs := range cases {

@@ -44,23 +44,28 @@ func runAsk(args []string, stdin io.Reader, stdout io.Writer) error {
 	defer w.Flush()
 	answer := func(q string) error {
 		r := ask(kb, q, *lang)
-		if *asJSON {
+		switch {
+		case *asJSON:
 			b, err := json.Marshal(r)
 			if err != nil {
 				return err
 			}
 			w.Write(append(b, '\n'))
-		} else if r.Topic == "" && len(r.suggestions) > 0 {
-			fmt.Fprintln(w, i18n.Localize(r.Lang, i18n.T(r.Lang, "faq.unsure")))
-			for _, t := range r.suggestions {
-				fmt.Fprintf(w, "· %s\n", i18n.Localize(r.Lang, t))
+		case r.Topic != "":
+			fmt.Fprintf(w, "%s\n\n", r.Answer) // with the support line on top when it has one
+		default:
+			if r.SupportLine {
+				fmt.Fprintf(w, "%s\n\n", r.Answer) // the support line, before anything else
+			}
+			if len(r.suggestions) > 0 {
+				fmt.Fprintln(w, i18n.Localize(r.Lang, i18n.T(r.Lang, "faq.unsure")))
+				for _, t := range r.suggestions {
+					fmt.Fprintf(w, "· %s\n", i18n.Localize(r.Lang, t))
+				}
+			} else {
+				fmt.Fprintln(w, i18n.Localize(r.Lang, i18n.T(r.Lang, "faq.out_of_scope")))
 			}
 			fmt.Fprintln(w)
-		} else if r.Topic == "" {
-			fmt.Fprintln(w, i18n.Localize(r.Lang, i18n.T(r.Lang, "faq.out_of_scope")))
-			fmt.Fprintln(w)
-		} else {
-			fmt.Fprintf(w, "%s\n\n", r.Answer)
 		}
 		return w.Flush()
 	}

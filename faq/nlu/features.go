@@ -259,10 +259,16 @@ func segmentPinyin(w string) ([]string, bool) {
 		return nil, false
 	}
 	var out []string
+	// failed[i]: w[i:] cannot be split; remembered, so a word that almost
+	// splits ("anananan…q") costs O(len·maxSyllable), not exponential time.
+	failed := make([]bool, len(w)+1)
 	var try func(i int) bool
 	try = func(i int) bool {
 		if i == len(w) {
 			return true
+		}
+		if failed[i] {
+			return false
 		}
 		for n := min(maxSyllable, len(w)-i); n >= 1; n-- {
 			if syllables[w[i:i+n]] {
@@ -273,6 +279,7 @@ func segmentPinyin(w string) ([]string, bool) {
 				out = out[:len(out)-1]
 			}
 		}
+		failed[i] = true
 		return false
 	}
 	if !try(0) {

@@ -349,6 +349,9 @@ func Read(b []byte) (*Model, error) {
 	if err2 == nil {
 		err2 = binary.Read(r, binary.LittleEndian, &scale)
 	}
+	if err2 == nil && (!finite(m.Temp) || m.Temp <= 0 || !finite(scale) || scale <= 0) {
+		err2 = fmt.Errorf("bad temperature %v or scale %v", m.Temp, scale)
+	}
 	n := int(u32())
 	q := make([]int16, k)
 	for i := 0; i < n && err2 == nil; i++ {
@@ -362,8 +365,16 @@ func Read(b []byte) (*Model, error) {
 		}
 		m.weights[f] = row
 	}
+	if err2 == nil {
+		// Read to the end, so gzip checks its checksum.
+		if _, err := io.Copy(io.Discard, r); err != nil {
+			err2 = err
+		}
+	}
 	if err2 != nil {
 		return nil, fmt.Errorf("nlu: model: %w", err2)
 	}
 	return m, nil
 }
+
+func finite(f float32) bool { return !math.IsNaN(float64(f)) && !math.IsInf(float64(f), 0) }

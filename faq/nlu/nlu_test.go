@@ -89,7 +89,24 @@ func TestTrainWriteRead(t *testing.T) {
 	if math.Abs(a[0]-b[0]) > 1e-3 {
 		t.Errorf("predictions differ after the round trip: %v vs %v", a, b)
 	}
+	m.Temp = float32(math.NaN())
+	buf.Reset()
+	m.WriteTo(&buf)
+	if _, err := Read(buf.Bytes()); err == nil {
+		t.Error("a model with a NaN temperature is read")
+	}
 	if _, err := Read([]byte("not a model")); err == nil {
 		t.Error("garbage read as a model")
 	}
+}
+
+// A long word that almost splits into syllables is refused at once, not
+// after exponential backtracking (this took minutes before).
+func TestSegmentPinyinIsLinear(t *testing.T) {
+	for _, w := range []string{strings.Repeat("an", 19) + "q", strings.Repeat("ne", 19) + "q", strings.Repeat("na", 19) + "q"} {
+		if _, ok := segmentPinyin(w); ok {
+			t.Errorf("%s split", w)
+		}
+	}
+	Features(strings.Repeat(strings.Repeat("an", 19)+"q ", 100))
 }
