@@ -155,3 +155,25 @@ func (s *Store) ReserveQuota(ctx context.Context, user string, now time.Time, q 
 }
 
 func fillRandom(b []byte) { rand.Read(b) }
+
+// claimOnce keeps the first value given for a key for a while and returns
+// the value kept.
+// KEYS[1] ChannelKey(channel, "once:"+id); ARGV[1] value, ARGV[2] ttl ms.
+var claimOnce = redis.NewScript(`
+local v = redis.call('GET', KEYS[1])
+if v then return v end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return ARGV[1]`)
+
+// ClaimOnce records value under id on channel for ttl, shared by every
+// replica, and reports whether value is the one recorded: true the first
+// time and for the same value again (a platform's retry), false for
+// another value under the same id (a signed URL reused with another body).
+func (s *Store) ClaimOnce(ctx context.Context, channel, id, value string, ttl time.Duration) (bool, error) {
+	key := ChannelKey(channel, "once:"+id)
+	got, err := claimOnce.Run(ctx, s.rdb, []string{key}, value, ttl.Milliseconds()).Text()
+	if err != nil {
+		return false, fmt.Errorf("claim %s: %w", key, err)
+	}
+	return got == value, nil
+}

@@ -25,8 +25,10 @@ package wechat
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -55,6 +57,7 @@ type Store interface {
 	ReserveQuota(ctx context.Context, user string, now time.Time, q store.Quota) error
 	PushOutbox(ctx context.Context, user string, msgs []store.WebMessage) error
 	DrainOutbox(ctx context.Context, user string) ([]store.WebMessage, error)
+	ClaimOnce(ctx context.Context, channel, id, value string, ttl time.Duration) (bool, error)
 }
 
 // Reminders pauses a user's reminders (*remind.Service).
@@ -70,7 +73,18 @@ type Config struct {
 	AppSecret  string // WECHAT_APP_SECRET: with AppID, the API (late answers, reminders)
 	APIURL     string // WECHAT_API_URL
 	TemplateID string // WECHAT_REMINDER_TEMPLATE_ID: reminders outside the 48-hour window
+	// Mode is WECHAT_MODE: "safe" or "compatible" believe only encrypted
+	// messages (msg_signature covers the ciphertext); "plain" only the
+	// URL signature. Empty: safe with an AES key, plain without.
+	Mode string
 }
+
+// The message modes of the account's server settings.
+const (
+	ModeSafe       = "safe"
+	ModeCompatible = "compatible"
+	ModePlain      = "plain"
+)
 
 // quota is WeChat's customer-service allowance.
 var quota = store.Quota{Window: 48 * time.Hour, Max: 5, ClickWindow: time.Minute, ClickMax: 3}
@@ -154,6 +168,18 @@ func New(cfg Config, eng Handler, st Store, opts ...Option) (*Adapter, error) {
 			return nil, errors.New("WECHAT_AES_KEY / WECHAT_APP_ID: " + err.Error())
 		}
 		a.cipher = c
+	}
+	switch {
+	case cfg.Mode == "" && cfg.AESKey != "":
+		a.cfg.Mode = ModeSafe
+	case cfg.Mode == "":
+		a.cfg.Mode = ModePlain
+	case cfg.Mode == ModeSafe || cfg.Mode == ModeCompatible:
+		if cfg.AESKey == "" {
+			return nil, fmt.Errorf("WECHAT_MODE=%s: needs WECHAT_AES_KEY", cfg.Mode)
+		}
+	case cfg.Mode != ModePlain:
+		return nil, fmt.Errorf("WECHAT_MODE=%q: want safe, compatible or plain", cfg.Mode)
 	}
 	if cfg.AppID != "" && cfg.AppSecret != "" {
 		a.api = NewAPI(cfg.APIURL, cfg.AppID, cfg.AppSecret, st, nil)
@@ -239,11 +265,32 @@ func (a *Adapter) post(w http.ResponseWriter, r *http.Request, ts, nonce string)
 			return
 		}
 	} else {
+		if a.cfg.Mode != ModePlain {
+			// With an AES key only what msg_signature covers is believed:
+			// a safe-mode URL stripped of encrypt_type is not plaintext.
+			http.Error(w, "plaintext messages are refused in "+a.cfg.Mode+" mode", http.StatusForbidden)
+			return
+		}
 		if !VerifySignature(q.Get("signature"), a.cfg.Token, ts, nonce) {
 			http.Error(w, "bad signature", http.StatusForbidden)
 			return
 		}
 		plain = body
+	}
+	// A signed (timestamp, nonce) is used once: WeChat's retry of the
+	// same message comes with the same body; any other body under it is a
+	// replay of a leaked URL. Kept in Redis, shared by the replicas, for as
+	// long as the timestamp is fresh.
+	sum := sha256.Sum256(body)
+	same, err := a.st.ClaimOnce(r.Context(), Channel, "nonce:"+ts+":"+nonce, hex.EncodeToString(sum[:16]), 2*a.maxSkew+time.Minute)
+	if err != nil {
+		a.log.Warn("wechat: nonce", "err", err)
+		http.Error(w, "unavailable", http.StatusServiceUnavailable) // WeChat retries
+		return
+	}
+	if !same {
+		http.Error(w, "replayed request", http.StatusForbidden)
+		return
 	}
 	m, ok := parseMessage(plain)
 	if !ok {

@@ -176,6 +176,9 @@ func TestPrepDialogInSafeMode(t *testing.T) {
 	for _, mode := range []string{"aes", "plain"} {
 		t.Run(mode, func(t *testing.T) {
 			e := newEnv(t, nil)
+			if mode == "plain" {
+				e.a.cfg.Mode = ModePlain // an account without encryption
+			}
 			u := newOpenID()
 			r := e.say(t, mode, u, "/prep")
 			r = e.say(t, mode, u, numberOf(t, r, "微粒贷")) // a number for a button
@@ -295,6 +298,8 @@ func TestRefusedRequestsNeverReachTheEngine(t *testing.T) {
 	compatBody := strings.Replace(b.String(), "<xml>", "<xml><FromUserName><![CDATA[attacker]]></FromUserName><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[/forget]]></Content>", 1)
 	compat = httptest.NewRequest("POST", compat.URL.String(), strings.NewReader(compatBody))
 
+	e.a.cfg.Mode = ModeCompatible // WeChat sends both; only the encrypted part is believed
+	plainInSafe := e.request(t, "plain", "<xml><FromUserName><![CDATA[x]]></FromUserName><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[/forget]]></Content></xml>")
 	badXML := e.request(t, "plain", "<xml><FromUserName>")
 	huge := e.request(t, "plain", "<xml>"+strings.Repeat("a", 1<<20+10)+"</xml>")
 
@@ -304,7 +309,7 @@ func TestRefusedRequestsNeverReachTheEngine(t *testing.T) {
 		code int
 	}{
 		{"forged msg_signature", forged, 403}, {"bad plaintext signature", plainBad, 403},
-		{"old timestamp", old, 403}, {"bad XML", badXML, 400}, {"over 1 MB", huge, 413},
+		{"old timestamp", old, 403}, {"plaintext with an AES key", plainInSafe, 403}, {"over 1 MB", huge, 413},
 	} {
 		w := httptest.NewRecorder()
 		e.a.ServeHTTP(w, c.r)
@@ -312,6 +317,11 @@ func TestRefusedRequestsNeverReachTheEngine(t *testing.T) {
 			t.Errorf("%s: %d, want %d", c.name, w.Code, c.code)
 		}
 	}
+	e.a.cfg.Mode = ModePlain
+	if w := httptest.NewRecorder(); func() int { e.a.ServeHTTP(w, badXML); return w.Code }() != 400 {
+		t.Errorf("bad XML in plain mode: %d, want 400", w.Code)
+	}
+	e.a.cfg.Mode = ModeCompatible
 	if n := eng.count(); n != 0 {
 		t.Errorf("the engine saw %d refused requests", n)
 	}
@@ -461,6 +471,7 @@ func TestReminderOutsideTheWindowGoesAsATemplateWhenOneIsSet(t *testing.T) {
 
 func TestUnfollowedUserIsBlockedAndUnsubscribePausesReminders(t *testing.T) {
 	e := newEnv(t, nil)
+	e.a.cfg.Mode = ModePlain
 	u := newOpenID()
 	ctx := context.Background()
 	e.say(t, "plain", u, "你好")
@@ -755,5 +766,57 @@ func TestPlanChartIsSentAsAnImage(t *testing.T) {
 	got := e.api.sentTo(u)
 	if len(got) != 1 || got[0] != "[image MEDIA-1]" || len(e.api.uploads) != 1 || !strings.HasSuffix(e.api.uploads[0], ".png:"+strings.Split(e.api.uploads[0], ":")[1]) {
 		t.Errorf("sent %q, uploads %q", got, e.api.uploads)
+	}
+}
+
+// A signed URL (timestamp, nonce, signature) taken from a proxy log cannot
+// carry another body: the pair is used once, shared through Redis. WeChat's
+// retry of the same message (same body) still goes through, handled once.
+func TestSignedURLReusedWithAnotherBodyIsRefused(t *testing.T) {
+	eng := &recorder{reply: "ok"}
+	e := newEnv(t, eng)
+	e.a.cfg.Mode = ModePlain
+	u := newOpenID()
+	first := textXML(u, "你好", msgIDs.Add(1), e.clock())
+	r := e.request(t, "plain", first)
+	url := r.URL.String()
+	w := httptest.NewRecorder()
+	e.a.ServeHTTP(w, r)
+	if w.Code != 200 {
+		t.Fatalf("first: %d", w.Code)
+	}
+	evil := textXML("victim-openid", "/forget", msgIDs.Add(1), e.clock())
+	w = httptest.NewRecorder()
+	e.a.ServeHTTP(w, httptest.NewRequest("POST", url, strings.NewReader(evil)))
+	if w.Code != 403 {
+		t.Errorf("the same signed URL with another body: %d, want 403", w.Code)
+	}
+	w = httptest.NewRecorder()
+	e.a.ServeHTTP(w, httptest.NewRequest("POST", url, strings.NewReader(first)))
+	if w.Code != 200 {
+		t.Errorf("WeChat's retry (same URL, same body): %d, want 200", w.Code)
+	}
+	if n := eng.count(); n != 1 {
+		t.Errorf("the engine saw %d messages, want 1", n)
+	}
+}
+
+// With an AES key the default is safe mode: a safe-mode URL stripped of
+// encrypt_type and msg_signature is not taken as plaintext.
+func TestSafeModeIsTheDefaultWithAKey(t *testing.T) {
+	eng := &recorder{reply: "ok"}
+	e := newEnv(t, eng)
+	if e.a.cfg.Mode != ModeSafe {
+		t.Fatalf("mode %q, want safe", e.a.cfg.Mode)
+	}
+	w := httptest.NewRecorder()
+	e.a.ServeHTTP(w, e.request(t, "plain", textXML(newOpenID(), "/forget", msgIDs.Add(1), e.clock())))
+	if w.Code != 403 || eng.count() != 0 {
+		t.Errorf("plaintext in safe mode: %d, engine saw %d", w.Code, eng.count())
+	}
+	for _, c := range []Config{{Token: "t", Mode: "bogus"}, {Token: "t", Mode: ModeSafe}} {
+		if _, err := New(c, eng, e.st); err == nil || !strings.Contains(err.Error(), "WECHAT_MODE") {
+			t.Errorf("New(%+v): %v, want an error naming WECHAT_MODE", c, err)
+		}
 	}
 }

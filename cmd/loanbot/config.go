@@ -56,13 +56,23 @@ func loadConfig() (config, error) {
 	}
 	c.WeChat = wechat.Config{Token: os.Getenv("WECHAT_TOKEN"), AESKey: os.Getenv("WECHAT_AES_KEY"),
 		AppID: os.Getenv("WECHAT_APP_ID"), AppSecret: os.Getenv("WECHAT_APP_SECRET"),
-		APIURL: os.Getenv("WECHAT_API_URL"), TemplateID: os.Getenv("WECHAT_REMINDER_TEMPLATE_ID")}
+		APIURL: os.Getenv("WECHAT_API_URL"), TemplateID: os.Getenv("WECHAT_REMINDER_TEMPLATE_ID"),
+		Mode: os.Getenv("WECHAT_MODE")}
 	if w := c.WeChat; w.Token != "" {
 		if w.AESKey != "" && len(w.AESKey) != 43 {
 			return c, fmt.Errorf("WECHAT_AES_KEY: %d characters; the EncodingAESKey of the account's server settings has 43", len(w.AESKey))
 		}
 		if w.AESKey != "" && w.AppID == "" {
 			return c, errors.New("WECHAT_APP_ID: needed with WECHAT_AES_KEY (the encrypted messages end with it)")
+		}
+		switch w.Mode {
+		case "", wechat.ModePlain:
+		case wechat.ModeSafe, wechat.ModeCompatible:
+			if w.AESKey == "" {
+				return c, fmt.Errorf("WECHAT_MODE=%s: needs WECHAT_AES_KEY", w.Mode)
+			}
+		default:
+			return c, fmt.Errorf("WECHAT_MODE=%q: want safe, compatible or plain", w.Mode)
 		}
 		if w.APIURL != "" {
 			if u, err := url.Parse(w.APIURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {

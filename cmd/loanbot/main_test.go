@@ -158,3 +158,11 @@ func TestBadConfigurationIsNamed(t *testing.T) {
 		t.Errorf("unknown command: exit %d", code)
 	}
 }
+
+func TestBadWeChatModeIsNamed(t *testing.T) {
+	t.Setenv("WECHAT_TOKEN", "token")
+	t.Setenv("WECHAT_MODE", "secure")
+	if _, errOut, code := loanbot(t, "", "serve"); code != 1 || !strings.Contains(errOut, "WECHAT_MODE") {
+		t.Errorf("exit %d: %q", code, errOut)
+	}
+}
