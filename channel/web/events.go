@@ -18,27 +18,41 @@ import (
 const perUserStreams = 4
 
 type stream struct {
-	ch   chan []view
-	gone chan struct{} // closed when the hub drops the stream
-	once sync.Once
+	ch      chan []view
+	gone    chan struct{} // closed when the hub drops the stream
+	once    sync.Once
+	addr    string
+	removed bool // its address was counted down (under the hub's lock)
 }
 
 func (st *stream) drop() { st.once.Do(func() { close(st.gone) }) }
 
 type hub struct {
-	mu    sync.Mutex
-	users map[string][]*stream
-	n     int
-	max   int
+	mu      sync.Mutex
+	users   map[string][]*stream
+	addrs   map[string]int // open streams per client address (/64 for IPv6)
+	n       int
+	max     int
+	perAddr int
 }
 
-func newHub(max int) *hub { return &hub{users: map[string][]*stream{}, max: max} }
+func newHub(max, perAddr int) *hub {
+	return &hub{users: map[string][]*stream{}, addrs: map[string]int{}, max: max, perAddr: perAddr}
+}
 
-// add opens a stream for user, or returns nil when the process holds as
-// many as it may.
-func (h *hub) add(user string) *stream {
+// Why add refused a stream.
+const (
+	refusedBusy = "busy" // the process holds as many as it may
+	refusedAddr = "addr" // the address holds as many as it may
+)
+
+// add opens a stream for user from addr, or says why not.
+func (h *hub) add(user, addr string) (*stream, string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if h.perAddr > 0 && h.addrs[addr] >= h.perAddr {
+		return nil, refusedAddr
+	}
 	ss := h.users[user]
 	if len(ss) >= perUserStreams {
 		ss[0].drop()
@@ -47,17 +61,24 @@ func (h *hub) add(user string) *stream {
 	}
 	if h.n >= h.max {
 		h.users[user] = ss
-		return nil
+		return nil, refusedBusy
 	}
-	st := &stream{ch: make(chan []view, 16), gone: make(chan struct{})}
+	st := &stream{ch: make(chan []view, 16), gone: make(chan struct{}), addr: addr}
 	h.users[user] = append(ss, st)
 	h.n++
-	return st
+	h.addrs[addr]++
+	return st, ""
 }
 
 func (h *hub) remove(user string, st *stream) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if !st.removed {
+		st.removed = true
+		if h.addrs[st.addr]--; h.addrs[st.addr] <= 0 {
+			delete(h.addrs, st.addr)
+		}
+	}
 	ss := h.users[user]
 	for i, x := range ss {
 		if x == st {
@@ -115,9 +136,25 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusServiceUnavailable, "closing")
 		return
 	}
-	user := Channel + ":" + s.identify(w, r)
-	st := s.hub.add(user)
-	if st == nil {
+	// A stream only for a page that has its cookie (GET / sets it): the
+	// stream never makes a new identity.
+	c, err := r.Cookie(cookieName)
+	id := ""
+	if err == nil {
+		id = s.verify(c.Value)
+	}
+	if id == "" {
+		apiError(w, http.StatusUnauthorized, "no_session")
+		return
+	}
+	user := Channel + ":" + id
+	st, why := s.hub.add(user, s.clientAddr(r))
+	switch why {
+	case refusedAddr:
+		w.Header().Set("Retry-After", "30")
+		apiError(w, http.StatusTooManyRequests, "too_many_streams")
+		return
+	case refusedBusy:
 		w.Header().Set("Retry-After", "30")
 		apiError(w, http.StatusServiceUnavailable, "busy")
 		return

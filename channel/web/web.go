@@ -63,6 +63,7 @@ type Server struct {
 	addrLimit    int64
 	addrWindow   time.Duration
 	maxStreams   int
+	addrStreams  int
 	heartbeat    time.Duration
 	proxies      []netip.Prefix
 
@@ -144,6 +145,11 @@ func WithTrustedProxies(cidrs ...string) Option {
 	}
 }
 
+// WithStreamsPerAddr bounds the open event streams of one client address
+// (IPv6: one /64) in this process (default 64: carriers put many phones
+// behind one IPv4 address). 0: no bound.
+func WithStreamsPerAddr(n int) Option { return func(s *Server) error { s.addrStreams = n; return nil } }
+
 // WithMaxStreams bounds the open event streams of this process (default 20,000).
 func WithMaxStreams(n int) Option { return func(s *Server) error { s.maxStreams = n; return nil } }
 
@@ -156,7 +162,7 @@ func withHeartbeat(d time.Duration) Option {
 // reads (or creates) the cookie secret in Redis, so Redis must answer.
 func New(eng Handler, st Store, opts ...Option) (*Server, error) {
 	s := &Server{eng: eng, st: st, log: slog.Default(), historyMax: 50, replyTimeout: 20 * time.Second,
-		addrLimit: 300, addrWindow: time.Minute, maxStreams: 20000, heartbeat: 25 * time.Second}
+		addrLimit: 300, addrWindow: time.Minute, maxStreams: 20000, addrStreams: 64, heartbeat: 25 * time.Second}
 	for _, o := range opts {
 		if err := o(s); err != nil {
 			return nil, err
@@ -174,7 +180,7 @@ func New(eng Handler, st Store, opts ...Option) (*Server, error) {
 		s.secret = sec
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
-	s.hub = newHub(s.maxStreams)
+	s.hub = newHub(s.maxStreams, s.addrStreams)
 	s.routes()
 	return s, nil
 }

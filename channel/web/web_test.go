@@ -497,7 +497,8 @@ func TestSlowAnswerComesThroughTheStream(t *testing.T) {
 	u := c.client(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	ev := u.events(ctx) // sets the cookie too
+	u.do("GET", "/", nil, nil).Body.Close() // the page sets the cookie the stream needs
+	ev := u.events(ctx)
 	code, a := u.post(request{Text: "在吗"})
 	if code != http.StatusAccepted || !a.Pending {
 		t.Fatalf("status %d %+v, want 202 pending", code, a)
@@ -648,5 +649,36 @@ func TestPageWordsExistInEveryLanguage(t *testing.T) {
 				t.Errorf("the page uses %q, which zh-Hans lacks", k)
 			}
 		}
+	}
+}
+
+// A stream needs the page's cookie (it never makes an identity), and one
+// address holds only so many.
+func TestEventStreamsAreCapped(t *testing.T) {
+	c := newChatOn(t, storetest.Store(t), newEngine(t, storetest.Store(t)), WithStreamsPerAddr(2))
+	anon := c.client(t)
+	res := anon.do("GET", "/api/events", nil, nil)
+	res.Body.Close()
+	if res.StatusCode != http.StatusUnauthorized || len(res.Cookies()) != 0 {
+		t.Errorf("a stream without the page's cookie: %d, cookies %v", res.StatusCode, res.Cookies())
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var open []*client
+	for i := 0; i < 2; i++ {
+		u := c.client(t)
+		u.do("GET", "/", nil, nil).Body.Close()
+		u.events(ctx)
+		open = append(open, u)
+	}
+	u := c.client(t)
+	u.do("GET", "/", nil, nil).Body.Close()
+	res = u.do("GET", "/api/events", nil, nil)
+	res.Body.Close()
+	if res.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("a third stream from one address: %d, want 429", res.StatusCode)
+	}
+	if len(open) != 2 {
+		t.Fatal("two streams should be open")
 	}
 }

@@ -33,6 +33,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	tuneGC()
 	m := newMetrics()
 	log := jsonLogger(stderr)
+	log.Info("open-file limit", "limit", raiseFileLimit())
 	a, err := newApp(ctx, stderr, log, redisHook{m}, bot.WithRateLimit(messagesPerMinute), bot.WithObserver(m))
 	if err != nil {
 		return err
