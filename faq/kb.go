@@ -116,6 +116,10 @@ func LoadFS(fsys fs.FS) (*KB, error) {
 	}
 	sort.Slice(kb.topics, func(i, j int) bool { return kb.topics[i].ID < kb.topics[j].ID })
 	kb.idx = buildIndex(kb.topics)
+	// The models and the crisis rules are read now, at start-up, not at
+	// the first message (whose answer would wait for them).
+	trained()
+	crisisRules()
 	return kb, nil
 }
 
