@@ -162,3 +162,21 @@ func TestModelMemoryIsLogged(t *testing.T) {
 	runtime.KeepAlive(kb)
 	runtime.KeepAlive(m)
 }
+
+// No evaluation question is trained on: not in the training files, not
+// among the topics' own phrasings.
+func TestNoEvaluationQuestionIsTrainingData(t *testing.T) {
+	lines, _, err := corpus.Read(os.DirFS("."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	train := map[string]string{}
+	for _, l := range lines {
+		train[strings.TrimSpace(l.Text)] = l.File
+	}
+	for _, c := range readEval(t) {
+		if f, ok := train[c.q]; ok {
+			t.Errorf("%q is in %s and in an evaluation set", c.q, f)
+		}
+	}
+}
