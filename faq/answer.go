@@ -36,7 +36,8 @@ func (kb *KB) Answer(question string) Result {
 	if m.topics == nil {
 		return kb.answerByRetrieval(question)
 	}
-	p := m.topics.Predict(Prepare(question))
+	prepared := Prepare(question)
+	p := m.topics.Predict(prepared)
 	near := make([]float64, len(p))
 	for _, r := range m.near.rank(m.near.tokens(question)) {
 		near[r.topic] = r.score
@@ -44,7 +45,6 @@ func (kb *KB) Answer(question string) Result {
 	// A platform's page answers questions that name the platform: "网贷怎么
 	// 协商" shares most of its characters with 网商贷 but asks about any
 	// online loan, so an unnamed platform's page takes no share.
-	prepared := Prepare(question)
 	for c := range p {
 		p[c] = math.Log(p[c]+1e-9) + nearWeight*near[c]
 		if !namesPlatform(prepared, m.topics.Classes[c]) {

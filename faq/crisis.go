@@ -65,7 +65,7 @@ func levelWith(m *nlu.Model, text string) Level {
 		return Likely
 	}
 	if m != nil {
-		level = modelLevel(m, text, level)
+		level = modelLevel(m, t, level)
 	}
 	if level == Likely && aboutOthers(raw) && !saidOfOneself(t) {
 		return Possible
@@ -98,8 +98,8 @@ func saidOfOneself(t string) bool {
 // raises a message the rules find possible to the first tier. A message
 // with few features the model knows ("hi", what is left of "急死了") is
 // too little for it to judge.
-func modelLevel(m *nlu.Model, text string, rule Level) Level {
-	x := PrepareCrisis(text)
+func modelLevel(m *nlu.Model, blanked string, rule Level) Level {
+	x := aliasIndex().alias(blanked) // = PrepareCrisis of the message
 	ps, known := m.PredictKnown(x)
 	p := ps[1]
 	switch {
