@@ -78,8 +78,9 @@ func TestRemindSeveralOffsetsTypedTogetherAndButtons(t *testing.T) {
 		{"rm:resume:" + id, "resumed"},
 		{"rm:snooze:" + id, "remind you again"},
 		{"rm:paid:" + id + ":" + rs[0].Next.Period, "is paid"},
-		{"rm:del:" + id, "deleted"},
 		{"rm:del:" + id, "Reminder deleted"},
+		{"rm:del:" + id, "no longer exists"},      // deleted already: not "deleted" again
+		{"rm:del:nosuchid00", "no longer exists"}, // never was
 	} {
 		reps, err := e.Handle(context.Background(), bot.Inbound{Channel: "test", UserID: u, Payload: tc.payload})
 		if got := render(reps); err != nil || !strings.Contains(got, tc.want) {

@@ -215,7 +215,7 @@ type Reminders interface {
 	Paid(ctx context.Context, user, id, period string, now time.Time) (*remind.Reminder, error)
 	Snooze(ctx context.Context, user, id string, now time.Time) (*remind.Reminder, error)
 	SetPaused(ctx context.Context, user, id string, paused bool, now time.Time) (*remind.Reminder, error)
-	Delete(ctx context.Context, user, id string) error
+	Delete(ctx context.Context, user, id string) (bool, error)
 	DefaultTZ() string
 }
 
@@ -289,9 +289,11 @@ func (r *Registry) ReminderAction(c *Context, payload string) []msg.Reply {
 		rem, err = svc.SetPaused(c.Ctx, c.User, id, action == "pause", c.Now)
 		text = c.T("remind." + map[string]string{"pause": "paused", "resume": "resumed"}[action])
 	case "del":
-		err = svc.Delete(c.Ctx, c.User, id)
-		text = c.T("remind.deleted")
-		rem = &remind.Reminder{}
+		var ok bool
+		if ok, err = svc.Delete(c.Ctx, c.User, id); ok {
+			text = c.T("remind.deleted")
+			rem = &remind.Reminder{}
+		}
 	case "edit":
 		if rem, err = svc.Get(c.Ctx, c.User, id); err == nil && rem != nil {
 			return r.Start(c, Remind.Name, slotsOf(rem))

@@ -31,7 +31,7 @@ type Store interface {
 	Schedule(ctx context.Context, user, id string, next time.Time) error
 	Reminder(ctx context.Context, user, id string) ([]byte, error)
 	Reminders(ctx context.Context, user string) (map[string][]byte, error)
-	DeleteReminder(ctx context.Context, user, id string) error
+	DeleteReminder(ctx context.Context, user, id string) (bool, error)
 	ClaimDue(ctx context.Context, shard int, now time.Time, lease time.Duration, max int) ([]store.Due, error)
 	MarkSent(ctx context.Context, user, occurrence string, ttl time.Duration) (int, error)
 	ConfirmSent(ctx context.Context, user, occurrence string, keep time.Duration) error
@@ -192,8 +192,8 @@ func (s *Service) PauseAll(ctx context.Context, user string, now time.Time) erro
 	return nil
 }
 
-// Delete removes a reminder.
-func (s *Service) Delete(ctx context.Context, user, id string) error {
+// Delete removes a reminder; false when user has no reminder id.
+func (s *Service) Delete(ctx context.Context, user, id string) (bool, error) {
 	return s.st.DeleteReminder(ctx, user, id)
 }
 

@@ -40,7 +40,7 @@ func UserPattern(user string) string { return prefix + "{" + escapeGlob(user) + 
 
 // userKeys lists the keys of user that DeleteUser removes in one DEL.
 func userKeys(user string, docKinds, logKinds []string) []string {
-	keys := []string{SessionKey(user), SeenKey(user), HistoryKey(user), OutboxKey(user), QuotaKey(user), InboundKey(user), RateKey(user), RemindersKey(user), ReplayKey(user), RateWarnedKey(user)}
+	keys := []string{SessionKey(user), SeenKey(user), HistoryKey(user), historyBytesKey(user), OutboxKey(user), QuotaKey(user), InboundKey(user), RateKey(user), RemindersKey(user), ReplayKey(user), RateWarnedKey(user)}
 	for _, k := range docKinds {
 		keys = append(keys, DocKey(user, k))
 	}
@@ -65,6 +65,9 @@ func escapeGlob(s string) string {
 // HistoryKey is a LIST of the last messages shown in the web chat for user
 // (JSON), newest last, capped.
 func HistoryKey(user string) string { return prefix + "{" + user + "}:history" }
+
+// historyBytesKey is a STRING: the bytes HistoryKey's list holds.
+func historyBytesKey(user string) string { return prefix + "{" + user + "}:history:bytes" }
 
 // OutboxKey is a LIST of replies (JSON) that could not be delivered to user
 // (closed web page, WeChat's 48-hour window or quota) and wait for their next

@@ -75,12 +75,14 @@ func (s *Store) Reminders(ctx context.Context, user string) (map[string][]byte, 
 	return out, nil
 }
 
-// DeleteReminder removes a reminder and its place in the due set.
-func (s *Store) DeleteReminder(ctx context.Context, user, id string) error {
-	if err := s.rdb.HDel(ctx, RemindersKey(user), id).Err(); err != nil {
-		return fmt.Errorf("delete reminder: %w", err)
+// DeleteReminder removes a reminder and its place in the due set; false
+// when user had no reminder id.
+func (s *Store) DeleteReminder(ctx context.Context, user, id string) (bool, error) {
+	n, err := s.rdb.HDel(ctx, RemindersKey(user), id).Result()
+	if err != nil {
+		return false, fmt.Errorf("delete reminder: %w", err)
 	}
-	return s.Schedule(ctx, user, id, time.Time{})
+	return n == 1, s.Schedule(ctx, user, id, time.Time{})
 }
 
 // ClaimDue leases up to max reminders of a due set that are due at now.

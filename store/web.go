@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -30,17 +31,20 @@ const WebHistoryTTL = SessionTTL
 // that slipped in between.
 const webScan = 8
 
-// appendHistory appends entries to a capped history list, only while the
-// history still holds the entry they follow. Each element is
-// "<id>\n<sealed JSON>" so the script can find an id without opening values;
-// it reads the newest elements one at a time, so a long history of long
-// answers costs it nothing.
+// appendHistory appends entries to a history list capped in count and in
+// bytes, only while the history still holds the entry they follow. Each
+// element is "<id>\n<sealed JSON>" so the script can find an id without
+// opening values; it reads the newest elements one at a time, so a long
+// history of long answers costs it nothing. The bytes the list holds are
+// counted in a key beside it, so trimming to the byte cap pops only what
+// goes (a list kept before the counter existed is summed once).
 //
-// KEYS[1] history list
-// ARGV[1] cap, ARGV[2] TTL (ms), ARGV[3] how many newest elements to search,
-// ARGV[4] id of the entry these follow ("" when none), ARGV[5…] the elements
-// Returns 1 when appended, 0 when the entry they follow is gone (the user
-// was deleted meanwhile).
+// KEYS[1] history list, KEYS[2] its byte count
+// ARGV[1] cap (entries), ARGV[2] TTL (ms), ARGV[3] how many newest elements
+// to search, ARGV[4] id of the entry these follow ("" when none), ARGV[5] cap
+// (bytes), ARGV[6…] the elements
+// Returns the length of the list after the append, or 0 when the entry they
+// follow is gone (the user was deleted meanwhile).
 var appendHistory = redis.NewScript(`
 if ARGV[4] ~= '' then
   local p = ARGV[4] .. '\n'
@@ -52,10 +56,24 @@ if ARGV[4] ~= '' then
   end
   if not found then return 0 end
 end
-for i = 5, #ARGV do redis.call('RPUSH', KEYS[1], ARGV[i]) end
-redis.call('LTRIM', KEYS[1], -tonumber(ARGV[1]), -1)
+local bytes = tonumber(redis.call('GET', KEYS[2]) or '-1')
+if bytes < 0 then
+  bytes = 0
+  for _, v in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do bytes = bytes + #v end
+end
+for i = 6, #ARGV do
+  redis.call('RPUSH', KEYS[1], ARGV[i])
+  bytes = bytes + #ARGV[i]
+end
+local n = redis.call('LLEN', KEYS[1])
+local maxn, maxb = tonumber(ARGV[1]), tonumber(ARGV[5])
+while n > 1 and (n > maxn or bytes > maxb) do
+  bytes = bytes - #redis.call('LPOP', KEYS[1])
+  n = n - 1
+end
+redis.call('SET', KEYS[2], bytes, 'PX', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return 1
+return n
 `)
 
 // countAddr counts one request of a client address in a fixed window.
@@ -94,27 +112,56 @@ func (s *Store) WebSecret(ctx context.Context, fresh []byte) ([]byte, error) {
 }
 
 // AppendHistory appends msgs to user's web chat history, keeping the newest
-// max. after is the id of the message they follow ("" for none): when it is
-// no longer in the history, the user was deleted while their message was
-// handled, nothing is written and ok is false. A message appended twice (a
-// retried request) is kept twice and read once (see History).
-func (s *Store) AppendHistory(ctx context.Context, user, after string, msgs []WebMessage, max int) (ok bool, err error) {
-	if len(msgs) == 0 {
-		return true, nil
-	}
+// entries that fit in max entries and maxBytes bytes (sealed, as kept; the
+// newest entry is kept whatever its size). after is the id of the message
+// they follow ("" for none): when it is no longer in the history, the user
+// was deleted while their message was handled, nothing is written and n is
+// 0. Otherwise n is the number of entries the history holds now. A message
+// appended twice (a retried request) is kept twice and read once (see
+// History).
+func (s *Store) AppendHistory(ctx context.Context, user, after string, msgs []WebMessage, max, maxBytes int) (n int, err error) {
 	key := HistoryKey(user)
-	args := []any{max, WebHistoryTTL.Milliseconds(), webScan, after}
+	args := []any{max, WebHistoryTTL.Milliseconds(), webScan, after, maxBytes}
 	for _, m := range msgs {
 		if m.ID == "" || strings.Contains(m.ID, "\n") {
-			return false, fmt.Errorf("append history: bad id %q", m.ID)
+			return 0, fmt.Errorf("append history: bad id %q", m.ID)
 		}
 		args = append(args, s.webElement(key, m))
 	}
-	n, err := appendHistory.Run(ctx, s.rdb, []string{key}, args...).Int64()
+	if len(msgs) == 0 {
+		return 0, errors.New("append history: nothing to append")
+	}
+	got, err := appendHistory.Run(ctx, s.rdb, []string{key, historyBytesKey(user)}, args...).Int64()
 	if err != nil {
-		return false, fmt.Errorf("append history: %w", err)
+		return 0, fmt.Errorf("append history: %w", err)
+	}
+	return int(got), nil
+}
+
+// HasHistory reports whether user has a web chat history: they sent a
+// message in the last WebHistoryTTL.
+func (s *Store) HasHistory(ctx context.Context, user string) (bool, error) {
+	n, err := s.rdb.Exists(ctx, HistoryKey(user)).Result()
+	if err != nil {
+		return false, fmt.Errorf("has history: %w", err)
 	}
 	return n == 1, nil
+}
+
+// KeepBriefly shortens the life of what an anonymous user's messages left in
+// Redis (session, history, outbox, de-duplication marks) to ttl. The web chat
+// calls it for an identity that has not gone past its first message; the
+// next message makes every key long-lived again. Reminders and documents are
+// never touched: only a conversation can make them.
+func (s *Store) KeepBriefly(ctx context.Context, user string, ttl time.Duration) error {
+	pipe := s.rdb.Pipeline()
+	for _, k := range []string{SessionKey(user), SeenKey(user), ReplayKey(user), HistoryKey(user), historyBytesKey(user), OutboxKey(user)} {
+		pipe.PExpire(ctx, k, ttl)
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("keep briefly: %w", err)
+	}
+	return nil
 }
 
 // History returns user's web chat history, oldest first, each id once.
@@ -127,7 +174,11 @@ func (s *Store) History(ctx context.Context, user string) ([]WebMessage, error) 
 	return s.webMessages(key, vals)
 }
 
-// PushOutbox keeps msgs for user's next visit.
+// OutboxMax is how many messages an outbox keeps; older ones are dropped
+// (they are in the history too).
+const OutboxMax = 100
+
+// PushOutbox keeps msgs for user's next visit, the newest OutboxMax.
 func (s *Store) PushOutbox(ctx context.Context, user string, msgs []WebMessage) error {
 	key := OutboxKey(user)
 	vals := make([]any, len(msgs))
@@ -136,6 +187,7 @@ func (s *Store) PushOutbox(ctx context.Context, user string, msgs []WebMessage) 
 	}
 	pipe := s.rdb.TxPipeline()
 	pipe.RPush(ctx, key, vals...)
+	pipe.LTrim(ctx, key, -OutboxMax, -1)
 	pipe.PExpire(ctx, key, WebHistoryTTL)
 	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("push outbox: %w", err)

@@ -129,6 +129,10 @@ type answer struct {
 	Pending  bool   `json:"pending,omitempty"` // the reply will come through the event stream
 }
 
+// youngEntries: a history this long after a user's message holds nothing
+// but the welcome and that message.
+const youngEntries = 3
+
 const (
 	maxText    = 4096 // runes kept of a typed message (the engine reads no more)
 	maxPayload = 256
@@ -193,7 +197,13 @@ func (s *Server) message(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	id := s.identify(w, r)
+	id := s.user(r)
+	if id == "" {
+		// No identity: the page (GET /) gives one; the page's script fetches
+		// it and sends again.
+		apiError(w, http.StatusUnauthorized, "no_session")
+		return
+	}
 	user := Channel + ":" + id
 	now := time.Now()
 
@@ -215,14 +225,20 @@ func (s *Server) message(w http.ResponseWriter, r *http.Request) {
 	}
 	after := req.ID
 	shownKept := false // the user's message is in the history
+	// young: the identity has not gone past its first message (the history
+	// holds at most the welcome and this one), so what it leaves in Redis
+	// is kept briefly; its next message keeps everything for as long as any
+	// conversation.
+	young := false
 	if req.Silent {
 		after = ""
-	} else if _, err := s.st.AppendHistory(r.Context(), user, "", encode([]entry{shown}), s.historyMax); err != nil {
+	} else if n, err := s.st.AppendHistory(r.Context(), user, "", encode([]entry{shown}), s.historyMax, s.historyBytes); err != nil {
 		// Keep going: the engine answers (it may say to resend); the
 		// replies then have no message to follow and are not kept.
 		s.log.Warn("web: keep message", "err", err)
 	} else {
 		shownKept = true
+		young = n <= youngEntries
 	}
 
 	// The engine runs apart from the request: a browser that goes away
@@ -245,10 +261,20 @@ func (s *Server) message(w http.ResponseWriter, r *http.Request) {
 		}
 		res := result{es: botEntries(req.ID, reps, time.Now(), false)}
 		if len(res.es) > 0 {
-			if res.kept, err = s.st.AppendHistory(ctx, user, after, encode(res.es), s.historyMax); err != nil {
+			n, err := s.st.AppendHistory(ctx, user, after, encode(res.es), s.historyMax, s.historyBytes)
+			if err != nil {
 				s.log.Warn("web: keep replies", "err", err)
 			}
+			res.kept = n > 0
 			res.gone = err == nil && !res.kept && shownKept
+			if req.Silent {
+				young = res.kept && n <= youngEntries
+			}
+		}
+		if young {
+			if err := s.st.KeepBriefly(ctx, user, s.briefly); err != nil {
+				s.log.Warn("web: brief life", "err", err)
+			}
 		}
 		select {
 		case done <- res:
@@ -288,7 +314,11 @@ func (s *Server) history(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusForbidden, "cross_origin")
 		return
 	}
-	id := s.identify(w, r)
+	id := s.user(r)
+	if id == "" { // not given by the page (yet): nothing to show
+		writeJSON(w, http.StatusOK, answer{Messages: []view{}})
+		return
+	}
 	user := Channel + ":" + id
 	ms, err := s.st.History(r.Context(), user)
 	if err != nil {
@@ -326,7 +356,12 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id, kind := r.PathValue("id"), r.PathValue("kind")
-	user := Channel + ":" + s.identify(w, r)
+	uid := s.user(r)
+	if uid == "" {
+		apiError(w, http.StatusNotFound, "not_found")
+		return
+	}
+	user := Channel + ":" + uid
 	ms, err := s.st.History(r.Context(), user)
 	if err != nil {
 		apiError(w, http.StatusServiceUnavailable, "unavailable")
@@ -374,7 +409,10 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request) {
 func (s *Server) Send(ctx context.Context, userID string, reps []bot.Reply) error {
 	user := Channel + ":" + userID
 	es := botEntries("p"+randomID(), reps, time.Now(), true)
-	if _, err := s.st.AppendHistory(ctx, user, "", encode(es), s.historyMax); err != nil {
+	if len(es) == 0 {
+		return nil
+	}
+	if _, err := s.st.AppendHistory(ctx, user, "", encode(es), s.historyMax, s.historyBytes); err != nil {
 		return err
 	}
 	return s.deliver(ctx, user, es)

@@ -293,3 +293,41 @@ document.hasFocus = () => false;`
 		t.Errorf("no 'while you were away' before the reminder:\n%s", got)
 	}
 }
+
+// A browser whose cookie is gone mid-chat gets a new identity from the page
+// and its message answered; when its network has used its budget of new
+// identities, the page says so instead of failing silently.
+func TestBrowserRecoversALostCookieAndExplainsACrowdedNetwork(t *testing.T) {
+	c := newChat(t, WithNewUsers(2, time.Hour), WithTrustedProxies("127.0.0.1/32", "::1"))
+	b := browsertest.Open(t, "zh-CN")
+	// The browser speaks from an address of its own (the budget's counter
+	// lives in a Redis shared by runs).
+	if _, err := chromedp.Call(b.Ctx, network.Enable, network.EnableParams{}); err != nil {
+		t.Fatal(err)
+	}
+	hdr := network.Headers{"X-Forwarded-For": freshAddr()}
+	if _, err := chromedp.Call(b.Ctx, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{Headers: hdr}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Open(c.http.URL); err != nil { // the first identity
+		t.Fatal(err)
+	}
+	clear := func() {
+		t.Helper()
+		if _, err := chromedp.Call(b.Ctx, network.ClearBrowserCookies, cdp.Empty{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clear()
+	got, err := b.Say("微粒贷逾期会被起诉吗") // 401, the page again (the second), the message again
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantIn(t, got, "法律依据")
+	clear()
+	eval[bool](t, b, `(() => { const i = document.getElementById("input"); i.value = "还在吗"; i.form.requestSubmit(); return true })()`)
+	if _, err := chromedp.Run(b.Ctx, chromedp.Poll[bool](`Array.from(document.querySelectorAll("#log .note")).some(n => n.textContent.includes("请过一小时再来"))`,
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Errorf("no word about the crowded network: %v\n%s", err, must[string](t)(b.LogText()))
+	}
+}

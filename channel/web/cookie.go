@@ -51,24 +51,14 @@ func (s *Server) verify(v string) string {
 	return id
 }
 
-// identify returns the user of the request, making a new one (and setting
-// its cookie on w) when the request has no valid cookie. Every visit to the
-// page renews the cookie, so a user who comes back keeps their conversation.
-func (s *Server) identify(w http.ResponseWriter, r *http.Request) string {
-	id, _ := s.identifyNew(w, r)
-	return id
-}
-
-// identifyNew is identify that also tells whether the user is new.
-func (s *Server) identifyNew(w http.ResponseWriter, r *http.Request) (id string, fresh bool) {
+// user returns the id the request's cookie carries, or "" when it has no
+// valid one. Only the page gives out identities (see page): the API never
+// makes one, so a script without the page cannot fill Redis with users.
+func (s *Server) user(r *http.Request) string {
 	if c, err := r.Cookie(cookieName); err == nil {
-		if id := s.verify(c.Value); id != "" {
-			return id, false
-		}
+		return s.verify(c.Value)
 	}
-	id = newID()
-	s.setCookie(w, r, id)
-	return id, true
+	return ""
 }
 
 // newID is a random user id.

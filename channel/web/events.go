@@ -138,16 +138,21 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	}
 	// A stream only for a page that has its cookie (GET / sets it): the
 	// stream never makes a new identity.
-	c, err := r.Cookie(cookieName)
-	id := ""
-	if err == nil {
-		id = s.verify(c.Value)
-	}
+	id := s.user(r)
 	if id == "" {
 		apiError(w, http.StatusUnauthorized, "no_session")
 		return
 	}
 	user := Channel + ":" + id
+	// Nor for an identity that never sent a message: there is nothing to
+	// deliver to it, and a script that only fetched cookies holds no stream.
+	if has, err := s.st.HasHistory(r.Context(), user); err != nil {
+		apiError(w, http.StatusServiceUnavailable, "unavailable")
+		return
+	} else if !has {
+		apiError(w, http.StatusForbidden, "no_conversation")
+		return
+	}
 	st, why := s.hub.add(user, s.clientAddr(r))
 	switch why {
 	case refusedAddr:

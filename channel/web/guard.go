@@ -31,6 +31,13 @@ func crossSite(r *http.Request) bool {
 	if err != nil || u.Host == "" {
 		return true // "null" (a sandboxed frame, a file) or garbage
 	}
+	// A page over plain http is another origin than the https site, and
+	// anyone on the path can write it. (A request that reached us over
+	// http may still come from the https page: a proxy that ends TLS
+	// without saying X-Forwarded-Proto.)
+	if !strings.EqualFold(u.Scheme, "https") && (isHTTPS(r) || !strings.EqualFold(u.Scheme, "http")) {
+		return true
+	}
 	for _, h := range []string{r.Host, r.Header.Get("X-Forwarded-Host")} {
 		if h != "" && strings.EqualFold(u.Host, h) {
 			return false

@@ -53,7 +53,7 @@ func newChatOn(t testing.TB, st *store.Store, eng Handler, opts ...Option) *chat
 	t.Helper()
 	// The per-address limit is off unless a test sets it: every test talks
 	// from 127.0.0.1 to one shared Redis, whose counter outlives a run.
-	opts = append([]Option{WithLogger(slog.New(slog.DiscardHandler)), WithAddrLimit(0, 0)}, opts...)
+	opts = append([]Option{WithLogger(slog.New(slog.DiscardHandler)), WithAddrLimit(0, 0), WithNewUsers(0, 0)}, opts...)
 	srv, err := New(eng, st, opts...)
 	if err != nil {
 		t.Fatal(err)
@@ -74,7 +74,20 @@ type client struct {
 	n    atomic.Int64
 }
 
+// client opens the page, as a browser does, and so holds an identity.
 func (c *chat) client(t testing.TB) *client {
+	t.Helper()
+	u := c.bare(t)
+	res := u.do("GET", "/", nil, nil)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || u.cookie() == nil {
+		t.Fatalf("GET /: %d, cookie %v", res.StatusCode, u.cookie())
+	}
+	return u
+}
+
+// bare is a client that never opened the page: no identity.
+func (c *chat) bare(t testing.TB) *client {
 	jar, _ := cookiejar.New(nil)
 	return &client{t: t, base: c.http.URL, hc: &http.Client{Jar: jar, Timeout: 30 * time.Second}}
 }

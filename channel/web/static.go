@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"net/http"
 	"path"
+	"strconv"
+	"time"
 )
 
 //go:embed static
@@ -42,12 +44,32 @@ var assets = func() map[string]asset {
 }()
 
 // page serves the chat page, and gives a new visitor their cookie (or
-// renews a returning one's).
+// renews a returning one's). New identities are counted per client address:
+// past the budget the page is served with 429 and no cookie, and says to
+// come back later.
 func (s *Server) page(w http.ResponseWriter, r *http.Request) {
-	if id, fresh := s.identifyNew(w, r); !fresh {
-		s.setCookie(w, r, id)
-	}
 	w.Header().Set("Content-Security-Policy", pageCSP)
+	if id := s.user(r); id != "" {
+		s.setCookie(w, r, id)
+		serveAsset(w, r, "index.html", "no-cache")
+		return
+	}
+	if s.newUsers > 0 {
+		n, err := s.st.CountAddr(r.Context(), "new:"+s.clientAddr(r), s.newWindow)
+		if err != nil {
+			s.log.Warn("web: new-user budget", "err", err) // Redis is down: nothing can be kept anyway
+		} else if n > s.newUsers {
+			a := assets["index.html"]
+			h := w.Header()
+			h.Set("Content-Type", a.ctype)
+			h.Set("Cache-Control", "no-store")
+			h.Set("Retry-After", strconv.Itoa(int(s.newWindow/time.Second)))
+			w.WriteHeader(http.StatusTooManyRequests)
+			w.Write(a.body)
+			return
+		}
+	}
+	s.setCookie(w, r, newID())
 	serveAsset(w, r, "index.html", "no-cache")
 }
 

@@ -37,8 +37,10 @@ type Handler interface {
 // Store is the web chat's state in Redis (*store.Store; see store/web.go).
 type Store interface {
 	WebSecret(ctx context.Context, fresh []byte) ([]byte, error)
-	AppendHistory(ctx context.Context, user, after string, msgs []store.WebMessage, max int) (bool, error)
+	AppendHistory(ctx context.Context, user, after string, msgs []store.WebMessage, max, maxBytes int) (int, error)
 	History(ctx context.Context, user string) ([]store.WebMessage, error)
+	HasHistory(ctx context.Context, user string) (bool, error)
+	KeepBriefly(ctx context.Context, user string, ttl time.Duration) error
 	PushOutbox(ctx context.Context, user string, msgs []store.WebMessage) error
 	DrainOutbox(ctx context.Context, user string) ([]store.WebMessage, error)
 	CountAddr(ctx context.Context, addr string, window time.Duration) (int64, error)
@@ -59,6 +61,10 @@ type Server struct {
 	mux    *http.ServeMux
 
 	historyMax   int
+	historyBytes int
+	newUsers     int64 // new identities per client address and window (0: no bound)
+	newWindow    time.Duration
+	briefly      time.Duration // life of an identity that has not gone past its first message
 	replyTimeout time.Duration
 	addrLimit    int64
 	addrWindow   time.Duration
@@ -102,6 +108,47 @@ func WithHistory(n int) Option {
 			return fmt.Errorf("web: history of %d messages", n)
 		}
 		s.historyMax = n
+		return nil
+	}
+}
+
+// WithHistoryBytes caps each user's history at n bytes as kept in Redis
+// (default 128 KiB: some fifty answers, or a conversation and four plan
+// charts of ~20 KB), on top of the
+// count of WithHistory; the oldest entries go first.
+func WithHistoryBytes(n int) Option {
+	return func(s *Server) error {
+		if n < 16<<10 {
+			return fmt.Errorf("web: history of %d bytes (at least 16 KiB)", n)
+		}
+		s.historyBytes = n
+		return nil
+	}
+}
+
+// WithNewUsers allows n new identities (cookies given by the page to a
+// browser that has none) per client address (IPv6: per /64) in each window
+// (default 20 an hour). Past it the page still loads but says to come back
+// later. n = 0 turns it off.
+func WithNewUsers(n int, window time.Duration) Option {
+	return func(s *Server) error {
+		if n > 0 && window <= 0 {
+			return errors.New("web: new-user budget without a window")
+		}
+		s.newUsers, s.newWindow = int64(n), window
+		return nil
+	}
+}
+
+// WithBriefLife sets how long Redis keeps what an identity left when it has
+// not gone past its first message (default 1 h; then it lives as long as any
+// conversation).
+func WithBriefLife(d time.Duration) Option {
+	return func(s *Server) error {
+		if d < time.Minute {
+			return fmt.Errorf("web: brief life of %v (at least a minute)", d)
+		}
+		s.briefly = d
 		return nil
 	}
 }
@@ -150,7 +197,8 @@ func WithTrustedProxies(cidrs ...string) Option {
 // behind one IPv4 address). 0: no bound.
 func WithStreamsPerAddr(n int) Option { return func(s *Server) error { s.addrStreams = n; return nil } }
 
-// WithMaxStreams bounds the open event streams of this process (default 20,000).
+// WithMaxStreams bounds the open event streams of this process (default
+// 10,000: about 300 MB at the ~31 KB a stream that TestStreamMemory measures).
 func WithMaxStreams(n int) Option { return func(s *Server) error { s.maxStreams = n; return nil } }
 
 // withHeartbeat sets the stream's keep-alive interval (tests).
@@ -161,8 +209,9 @@ func withHeartbeat(d time.Duration) Option {
 // New makes the web chat on the engine and the store. Without WithSecret it
 // reads (or creates) the cookie secret in Redis, so Redis must answer.
 func New(eng Handler, st Store, opts ...Option) (*Server, error) {
-	s := &Server{eng: eng, st: st, log: slog.Default(), historyMax: 50, replyTimeout: 20 * time.Second,
-		addrLimit: 300, addrWindow: time.Minute, maxStreams: 20000, addrStreams: 64, heartbeat: 25 * time.Second}
+	s := &Server{eng: eng, st: st, log: slog.Default(), historyMax: 50, historyBytes: 128 << 10,
+		newUsers: 20, newWindow: time.Hour, briefly: time.Hour, replyTimeout: 20 * time.Second,
+		addrLimit: 300, addrWindow: time.Minute, maxStreams: 10000, addrStreams: 64, heartbeat: 25 * time.Second}
 	for _, o := range opts {
 		if err := o(s); err != nil {
 			return nil, err

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 
 	"loanbot/channel/telegram"
 	"loanbot/channel/web"
@@ -22,7 +23,7 @@ import (
 func mountChannels(ctx, wctx context.Context, workers *sync.WaitGroup, mux *http.ServeMux, senders map[string]remind.Sender, a *app, stderr io.Writer) (closers []func() error, err error) {
 	cfg := a.cfg
 	if cfg.Web {
-		opts := []web.Option{web.WithLogger(jsonLogger(stderr))}
+		opts := []web.Option{web.WithLogger(jsonLogger(stderr)), web.WithNewUsers(cfg.WebNewUsers, time.Hour)}
 		if cfg.WebSecret != nil {
 			opts = append(opts, web.WithSecret(cfg.WebSecret))
 		}

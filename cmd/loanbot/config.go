@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/netip"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -35,6 +37,9 @@ type config struct {
 	Web            bool     // LOANBOT_WEB: the web chat at "/" (default on)
 	WebSecret      []byte   // LOANBOT_WEB_SECRET; nil: the one kept in Redis
 	TrustedProxies []string // LOANBOT_TRUSTED_PROXIES: whose X-Forwarded-For names the client
+	WebNewUsers    int      // LOANBOT_WEB_NEW_USERS: new web identities per client address an hour (0: no bound)
+
+	MetricsAddr string // LOANBOT_METRICS_ADDR: where /metrics is served ("": nowhere)
 }
 
 // loadConfig reads the environment and names the variable that is wrong.
@@ -103,6 +108,24 @@ func loadConfig() (config, error) {
 			}
 		}
 		c.TrustedProxies = append(c.TrustedProxies, p)
+	}
+	c.WebNewUsers = 20
+	if v := strings.ToLower(os.Getenv("LOANBOT_WEB_NEW_USERS")); v == "off" {
+		c.WebNewUsers = 0
+	} else if v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return c, fmt.Errorf("LOANBOT_WEB_NEW_USERS=%q: want a number of new web users per client address an hour (e.g. 20), or off", v)
+		}
+		c.WebNewUsers = n
+	}
+	if c.MetricsAddr = os.Getenv("LOANBOT_METRICS_ADDR"); c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			return c, fmt.Errorf("LOANBOT_METRICS_ADDR=%q: want host:port, e.g. 127.0.0.1:9091 (not the public listener)", c.MetricsAddr)
+		}
+		if c.MetricsAddr == c.ListenAddr {
+			return c, fmt.Errorf("LOANBOT_METRICS_ADDR=%q: the same as LISTEN_ADDR; metrics go on an address of their own", c.MetricsAddr)
+		}
 	}
 	if spec := os.Getenv("LOANBOT_DATA_KEY"); spec != "" {
 		if c.Sealer, err = store.ParseDataKey(spec); err != nil {

@@ -166,3 +166,20 @@ func TestBadWeChatModeIsNamed(t *testing.T) {
 		t.Errorf("exit %d: %q", code, errOut)
 	}
 }
+
+func TestBadWebLimitsAreNamed(t *testing.T) {
+	for _, tc := range []struct{ name, value string }{
+		{"LOANBOT_WEB_NEW_USERS", "lots"},
+		{"LOANBOT_WEB_NEW_USERS", "0"},
+		{"LOANBOT_METRICS_ADDR", "9091"},
+		{"LOANBOT_METRICS_ADDR", ":8080"}, // the public listener
+	} {
+		t.Run(tc.name+"="+tc.value, func(t *testing.T) {
+			t.Setenv("LISTEN_ADDR", ":8080")
+			t.Setenv(tc.name, tc.value)
+			if _, errOut, code := loanbot(t, "", "serve"); code != 1 || !strings.Contains(errOut, tc.name) {
+				t.Errorf("exit %d: %q", code, errOut)
+			}
+		})
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"runtime/debug"
@@ -40,6 +41,9 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	defer a.close()
 	cfg, st, reminders := a.cfg, a.store, a.reminders
+	if cfg.Sealer == nil {
+		log.Warn("LOANBOT_DATA_KEY is unset: what users tell the bot is kept in Redis in the clear")
+	}
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
@@ -52,7 +56,21 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 		io.WriteString(w, "ready\n")
 	})
-	mux.Handle("GET /metrics", m.handler())
+	// Metrics only on an address of their own: they tell how many people
+	// use the bot and when, which is nobody's business on the public side.
+	var metricsSrv *http.Server
+	if cfg.MetricsAddr != "" {
+		mm := http.NewServeMux()
+		mm.Handle("GET /metrics", m.handler())
+		metricsSrv = &http.Server{Addr: cfg.MetricsAddr, Handler: mm, ReadHeaderTimeout: 5 * time.Second}
+		ml, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("LOANBOT_METRICS_ADDR=%q: %w", cfg.MetricsAddr, err)
+		}
+		go metricsSrv.Serve(ml)
+		defer metricsSrv.Close()
+		fmt.Fprintf(stderr, "loanbot: metrics on %s/metrics\n", ml.Addr())
+	}
 
 	senders := map[string]remind.Sender{}
 	var workers sync.WaitGroup

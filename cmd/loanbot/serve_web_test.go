@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -67,7 +68,9 @@ func TestServeWebChatOnTheEmbeddedStore(t *testing.T) {
 	if s := errOut.String(); !strings.Contains(s, "embedded") || !strings.Contains(s, "web chat on") {
 		t.Errorf("stderr must name the embedded store and the web chat: %q", s)
 	}
-	res, err := http.Get(base + "/")
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+	res, err := c.Get(base + "/") // the page gives the identity
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,8 +79,6 @@ func TestServeWebChatOnTheEmbeddedStore(t *testing.T) {
 	if res.StatusCode != 200 || !bytes.Contains(page, []byte("<html")) {
 		t.Fatalf("GET /: %d %.200s", res.StatusCode, page)
 	}
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar, Timeout: 10 * time.Second}
 	post := func(origin, text string) (int, string) {
 		body, _ := json.Marshal(map[string]string{"id": "m" + strings.ReplaceAll(time.Now().Format("150405.000000000"), ".", ""), "text": text})
 		req, _ := http.NewRequest("POST", base+"/api/message", bytes.NewReader(body))
@@ -131,4 +132,80 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// TestServeKeepsHealthAndMetricsApart: /metrics is not on the public
+// listener, only on LOANBOT_METRICS_ADDR; and with one address holding all
+// the event streams it may (64), /healthz, the page and other users still
+// answer.
+func TestServeKeepsHealthAndMetricsApart(t *testing.T) {
+	t.Setenv("REDIS_URL", "")
+	t.Setenv("TELEGRAM_BOT_TOKEN", "")
+	maddr := freeAddr(t)
+	t.Setenv("LOANBOT_METRICS_ADDR", maddr)
+	base, _ := serveInBackground(t)
+	get := func(c *http.Client, url string) (int, string) {
+		res, err := c.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	if code, _ := get(http.DefaultClient, base+"/metrics"); code != http.StatusNotFound {
+		t.Errorf("/metrics on the public listener: %d, want 404", code)
+	}
+	if code, body := get(http.DefaultClient, "http://"+maddr+"/metrics"); code != 200 || !strings.Contains(body, "go_goroutines") {
+		t.Errorf("/metrics on LOANBOT_METRICS_ADDR: %d %.100s", code, body)
+	}
+
+	// Users with a conversation (a user holds 4 streams at most) open
+	// streams from one address until refused.
+	var jars []http.CookieJar
+	for i := 0; i < 17; i++ {
+		jar, _ := cookiejar.New(nil)
+		c := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+		get(c, base+"/")
+		body, _ := json.Marshal(map[string]string{"id": fmt.Sprintf("flood-%04d", i), "text": "你好"})
+		req, _ := http.NewRequest("POST", base+"/api/message", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		res, err := c.Do(req)
+		if err != nil || res.StatusCode != 200 {
+			t.Fatalf("first message: %v %v", err, res)
+		}
+		res.Body.Close()
+		jars = append(jars, jar)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	refused := 0
+	for i := 0; i < 68 && refused == 0; i++ {
+		jar := jars[i/4]
+		req, _ := http.NewRequestWithContext(ctx, "GET", base+"/api/events", nil)
+		tr := &http.Transport{} // a connection each, as a flood would
+		res, err := (&http.Client{Jar: jar, Transport: tr}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch res.StatusCode {
+		case 200:
+			defer res.Body.Close()
+		case http.StatusTooManyRequests:
+			refused = i + 1
+			res.Body.Close()
+		default:
+			t.Fatalf("stream %d: %d", i+1, res.StatusCode)
+		}
+	}
+	if refused != 65 {
+		t.Errorf("refused stream number %d, want the 65th", refused)
+	}
+	if code, _ := get(http.DefaultClient, base+"/healthz"); code != 200 {
+		t.Errorf("/healthz with the streams capped: %d", code)
+	}
+	other, _ := cookiejar.New(nil)
+	if code, _ := get(&http.Client{Jar: other, Timeout: 10 * time.Second}, base+"/"); code != 200 {
+		t.Errorf("the page for someone else: %d", code)
+	}
 }

@@ -24,6 +24,7 @@
       failed: "出了点问题，这条消息没有发出去。",
       rate: "发得有点快了，请等一分钟再发。",
       unavailable: "暂时连不上服务，请稍后刷新页面。",
+      crowded: "你所在的网络刚刚开了很多新对话，请过一小时再来。",
       chart: "还款图",
       download: "下载",
       privacy: "对话只和这个浏览器关联。发送 /forget 可以删除全部数据。",
@@ -47,6 +48,7 @@
       failed: "出了點問題，這條訊息沒有發出去。",
       rate: "發得有點快了，請等一分鐘再發。",
       unavailable: "暫時連不上服務，請稍後重新整理頁面。",
+      crowded: "你所在的網路剛剛開了很多新對話，請過一小時再來。",
       chart: "還款圖",
       download: "下載",
       privacy: "對話只和這個瀏覽器關聯。發送 /forget 可以刪除全部資料。",
@@ -70,6 +72,7 @@
       failed: "Something went wrong; this message was not sent.",
       rate: "That was a bit fast. Please wait a minute and send again.",
       unavailable: "Can't reach the service right now. Please reload the page in a little while.",
+      crowded: "Many new chats were opened from your network just now. Please come back in an hour.",
       chart: "Repayment chart",
       download: "Download",
       privacy: "This chat is tied to this browser only. Send /forget to delete everything.",
@@ -349,8 +352,10 @@
     }
     if (outcome === "offline" || outcome === "failed") {
       addNote(t(outcome), () => send(m));
-    } else if (outcome === "rate") {
-      addNote(t("rate"));
+    } else if (outcome === "rate" || outcome === "crowded") {
+      addNote(t(outcome));
+    } else {
+      listen(); // the user has a conversation now: the stream is theirs
     }
     pump();
   }
@@ -373,6 +378,13 @@
         continue;
       }
       if (res.status === 429) return "rate";
+      if (res.status === 401) {
+        // No identity (the cookie was cleared or has expired): the page
+        // gives one; then the same message again.
+        const why = await renewIdentity();
+        if (why) return why;
+        continue;
+      }
       if (res.status >= 500) { await sleep(800 * (attempt + 1)); continue; }
       if (!res.ok && res.status !== 202) return "failed";
       const data = await res.json();
@@ -390,13 +402,36 @@
   }
   let owedTimer = 0;
 
+  // renewIdentity loads the page again, which gives this browser its
+  // identity cookie; "" when it did, else the outcome to show.
+  async function renewIdentity() {
+    try {
+      const res = await fetch("/", { credentials: "same-origin", cache: "no-store" });
+      if (res.status === 429) return "crowded";
+      return res.ok ? "" : "failed";
+    } catch (e) {
+      return "offline";
+    }
+  }
+
   function sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
 
   // Reminders and late answers come through the event stream.
   let es = null;
+  let esFailures = 0;
   function listen() {
     if (!window.EventSource || es) return;
     es = new EventSource("/api/events");
+    const mine = es;
+    mine.addEventListener("open", () => { esFailures = 0; });
+    mine.addEventListener("error", () => {
+      // A refused stream (no conversation yet, the server full) is not
+      // retried by the browser: try again later, slower each time.
+      if (mine.readyState !== EventSource.CLOSED || es !== mine) return;
+      es = null;
+      esFailures++;
+      setTimeout(listen, Math.min(60000, 3000 * esFailures));
+    });
     es.addEventListener("message", (ev) => {
       let m;
       try { m = JSON.parse(ev.data); } catch (e) { return; }
@@ -486,7 +521,9 @@
       addMessage(m, i > lastUser);
     });
     log.scrollTop = log.scrollHeight;
-    listen();
+    // The stream is for a conversation: opened now if there is one, else
+    // after the first message.
+    if (ms.length > 0) listen();
     if (ms.length === 0 && data) send({ text: "/start", silent: true });
     document.body.dataset.ready = "1";
   }
