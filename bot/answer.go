@@ -30,9 +30,9 @@ func (e *Engine) answer(c *dialogs.Context, text string) []Reply {
 	case len(res.Suggestions) > 0:
 		var rows [][]msg.Button
 		for _, t := range res.Suggestions {
-			rows = append(rows, msg.Row(msg.Button{Label: t.TitleIn(c.Lang), Payload: "faq:" + t.ID}))
+			rows = append(rows, msg.Row(msg.Button{Label: t.TitleIn(c.Lang), Payload: dialogs.Topic(t.ID)}))
 		}
-		rows = append(rows, msg.Row(msg.Button{Label: c.T("faq.back_menu"), Payload: "cmd:/faq"}))
+		rows = append(rows, msg.Row(msg.Button{Label: c.T("faq.back_menu"), Payload: msg.Cmd("/faq")}))
 		return []Reply{{Text: c.T("faq.unsure"), Buttons: rows}}
 	}
 	reps := e.faqMenu(c)
@@ -72,7 +72,7 @@ func (e *Engine) topicReply(c *dialogs.Context, t *faq.Topic) []Reply {
 	var row []msg.Button
 	for _, id := range t.Related {
 		if rt := e.faq.Topic(id); rt != nil && len(row) < 3 {
-			row = append(row, msg.Button{Label: rt.TitleIn(c.Lang), Payload: "faq:" + id})
+			row = append(row, msg.Button{Label: rt.TitleIn(c.Lang), Payload: dialogs.Topic(id)})
 		}
 	}
 	for _, r := range row {
@@ -82,12 +82,12 @@ func (e *Engine) topicReply(c *dialogs.Context, t *faq.Topic) []Reply {
 	for _, a := range t.Actions {
 		switch a {
 		case "prep":
-			acts = append(acts, msg.Button{Label: c.T("faq.prep"), Payload: "cmd:/prep"})
+			acts = append(acts, msg.Button{Label: c.T("faq.prep"), Payload: msg.Cmd("/prep")})
 		case "remind":
-			acts = append(acts, msg.Button{Label: c.T("faq.remind"), Payload: "cmd:/remind"})
+			acts = append(acts, msg.Button{Label: c.T("faq.remind"), Payload: msg.Cmd("/remind")})
 		}
 	}
-	acts = append(acts, msg.Button{Label: c.T("menu.more"), Payload: "cmd:/faq"})
+	acts = append(acts, msg.Button{Label: c.T("menu.more"), Payload: msg.Cmd("/faq")})
 	rows = append(rows, acts)
 	return []Reply{{Text: b.String(), Buttons: rows}}
 }
@@ -100,7 +100,7 @@ func (e *Engine) faqMenu(c *dialogs.Context) []Reply {
 	var rows [][]msg.Button
 	var row []msg.Button
 	for _, cat := range e.faq.Categories() {
-		row = append(row, msg.Button{Label: c.T("faq.cat." + cat), Payload: "cat:" + cat})
+		row = append(row, msg.Button{Label: c.T("faq.cat." + cat), Payload: msg.Action(categoryPrefix, cat)})
 		if len(row) == 2 {
 			rows = append(rows, row)
 			row = nil
@@ -112,25 +112,33 @@ func (e *Engine) faqMenu(c *dialogs.Context) []Reply {
 	return []Reply{{Text: c.T("faq.menu"), Buttons: rows}}
 }
 
-// faqPayload answers a tapped topic ("faq:id") or category ("cat:name").
-func (e *Engine) faqPayload(c *dialogs.Context, p string) []Reply {
-	if e.faq == nil {
-		return e.faqMenu(c)
+// categoryPrefix is the action of a button that lists an FAQ category.
+const categoryPrefix = "cat"
+
+// faqActions are the FAQ's buttons: a topic (dialogs.Topic) and a category.
+func (e *Engine) faqActions() []dialogs.Action {
+	return []dialogs.Action{
+		{Prefix: dialogs.TopicPrefix, Run: func(c *dialogs.Context, args []string) []Reply {
+			if e.faq != nil {
+				if t := e.faq.Topic(args[0]); t != nil {
+					return e.topicReply(c, t)
+				}
+			}
+			return e.faqMenu(c)
+		}},
+		{Prefix: categoryPrefix, Run: func(c *dialogs.Context, args []string) []Reply {
+			if e.faq == nil {
+				return e.faqMenu(c)
+			}
+			var rows [][]msg.Button
+			for _, t := range e.faq.InCategory(args[0]) {
+				rows = append(rows, msg.Row(msg.Button{Label: t.TitleIn(c.Lang), Payload: dialogs.Topic(t.ID)}))
+			}
+			if len(rows) == 0 {
+				return e.faqMenu(c)
+			}
+			rows = append(rows, msg.Row(msg.Button{Label: c.T("faq.back_menu"), Payload: msg.Cmd("/faq")}))
+			return []Reply{{Text: c.T("faq.category"), Buttons: rows}}
+		}},
 	}
-	if id, ok := strings.CutPrefix(p, "faq:"); ok {
-		if t := e.faq.Topic(id); t != nil {
-			return e.withPrompt(c, e.topicReply(c, t))
-		}
-		return e.faqMenu(c)
-	}
-	cat := strings.TrimPrefix(p, "cat:")
-	var rows [][]msg.Button
-	for _, t := range e.faq.InCategory(cat) {
-		rows = append(rows, msg.Row(msg.Button{Label: t.TitleIn(c.Lang), Payload: "faq:" + t.ID}))
-	}
-	if len(rows) == 0 {
-		return e.faqMenu(c)
-	}
-	rows = append(rows, msg.Row(msg.Button{Label: c.T("faq.back_menu"), Payload: "cmd:/faq"}))
-	return []Reply{{Text: c.T("faq.category"), Buttons: rows}}
 }

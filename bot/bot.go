@@ -126,6 +126,20 @@ func New(st Store, kb FAQ, opts ...Option) (*Engine, error) {
 		}
 		e.flows = r
 	}
+	for _, c := range e.ownCommands() {
+		if e.flows.Command(c.Name) == nil { // a registry shared by two engines (tests) has them
+			if err := e.flows.AddCommand(c); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, a := range e.faqActions() {
+		if _, _, ok := e.flows.Action(a.Prefix + ":x"); !ok {
+			if err := e.flows.AddAction(a); err != nil {
+				return nil, err
+			}
+		}
+	}
 	return e, nil
 }
 

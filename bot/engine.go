@@ -13,7 +13,6 @@ import (
 	"loanbot/dialogs"
 	"loanbot/faq"
 	"loanbot/i18n"
-	"loanbot/msg"
 	"loanbot/store"
 	"loanbot/zhtext"
 )
@@ -127,7 +126,7 @@ func alwaysAnswered(sess *store.Session, in Inbound) bool {
 }
 
 func (e *Engine) newContext(ctx context.Context, user string, sess *store.Session, in Inbound) *dialogs.Context {
-	c := &dialogs.Context{Ctx: ctx, User: user, Now: e.now(), Sess: sess}
+	c := &dialogs.Context{Ctx: ctx, User: user, Now: e.now(), Sess: sess, Flows: e.flows}
 	if d, ok := e.store.(dialogs.Docs); ok {
 		c.Docs = d
 	}
@@ -238,11 +237,8 @@ func (e *Engine) routeCalm(c *dialogs.Context, in Inbound) []Reply {
 	if cmd, arg := command(in); cmd != "" {
 		return e.command(c, cmd, arg)
 	}
-	if strings.HasPrefix(in.Payload, "rm:") {
-		return e.withPrompt(c, e.flows.ReminderAction(c, in.Payload))
-	}
-	if strings.HasPrefix(in.Payload, "faq:") || strings.HasPrefix(in.Payload, "cat:") {
-		return e.faqPayload(c, in.Payload)
+	if a, args, ok := e.flows.Action(in.Payload); ok {
+		return e.withPrompt(c, a.Run(c, args))
 	}
 	if e.flows.Active(c.Sess) != nil {
 		reps, ok := e.flows.Handle(c, dialogs.Input{Text: in.Text, Payload: in.Payload})
@@ -326,24 +322,8 @@ func (e *Engine) unavailable(in Inbound) []Reply {
 	return e.localise(l, []Reply{{Text: i18n.T(l, "err.unavailable")}})
 }
 
-// localise converts replies for zh-Hant readers.
-func (e *Engine) localise(lang string, reps []Reply) []Reply {
-	if lang != i18n.ZhHant {
-		return reps
-	}
-	for i := range reps {
-		reps[i].Text = zhtext.ToTraditional(reps[i].Text)
-		rows := make([][]msg.Button, len(reps[i].Buttons))
-		for j, row := range reps[i].Buttons {
-			rows[j] = make([]msg.Button, len(row))
-			for k, b := range row {
-				rows[j][k] = msg.Button{Label: zhtext.ToTraditional(b.Label), Payload: b.Payload}
-			}
-		}
-		reps[i].Buttons = rows
-	}
-	return reps
-}
+// localise puts replies into the reader's script.
+func (e *Engine) localise(lang string, reps []Reply) []Reply { return i18n.LocalizeReplies(lang, reps) }
 
 func truncateRunes(s string, n int) string {
 	i := 0

@@ -23,6 +23,11 @@ func newEngine(t testing.TB, st bot.Store) *bot.Engine {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, c := range testCommands {
+		if err := reg.AddCommand(c); err != nil {
+			t.Fatal(err)
+		}
+	}
 	opts := []bot.Option{bot.WithFlows(reg)}
 	if rs, ok := st.(remind.Store); ok {
 		opts = append(opts, bot.WithReminders(remind.NewService(rs, "Asia/Shanghai")))
@@ -73,18 +78,18 @@ func TestThreeStepFlowWithBackSkipInvalidAndCancel(t *testing.T) {
 	e := newEngine(t, storetest.Store(t))
 	u := storetest.User("t3")
 	transcript(t, e, u, []step{
-		{"/t3", "请选择语言"},      // step 1: name
-		{"Ann", "怎么用"},        // step 2: amount
+		{"/t3", "你叫什么名字"},      // step 1: name
+		{"Ann", "欠了多少"},        // step 2: amount
 		{"a lot", "这个回答我没看懂"}, // invalid: explained...
 		{"a lot", "例如：跳过"},    // ...with an example
-		{"返回", "请选择语言"},       // back to step 1
-		{"Bob", "怎么用"},        // step 2 again
-		{"3万5", "你想了解哪方面"},    // step 3: colour, optional
-		{"back", "怎么用"},       // back from 3 to 2
+		{"返回", "你叫什么名字"},       // back to step 1
+		{"Bob", "欠了多少"},        // step 2 again
+		{"3万5", "选一个颜色"},    // step 3: colour, optional
+		{"back", "欠了多少"},       // back from 3 to 2
 		{"1.2k", "[跳过]"},      // the optional step offers skip
 		{"skip", "DONE name=Bob fen=120000 colour="},
-		{"/t3", "请选择语言"},
-		{"Cid", "怎么用"},
+		{"/t3", "你叫什么名字"},
+		{"Cid", "欠了多少"},
 		{"取消", "已退出"},
 		{"/cancel", "没有进行中的步骤"},
 	})
@@ -94,17 +99,17 @@ func TestButtonByNumberLabelOrPayload(t *testing.T) {
 	e := newEngine(t, storetest.Store(t))
 	for _, tc := range []struct{ name, answer, want string }{
 		{"number", "2", "colour=blue"},
-		{"label", "保留", "colour=blue"},
+		{"label", "蓝色", "colour=blue"},
 		{"alias", "红", "colour=red"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			u := storetest.User("btn")
-			transcript(t, e, u, []step{{"/t3", "请选择语言"}, {"Ann", "怎么用"}, {"500", "你想了解哪方面"}, {tc.answer, tc.want}})
+			transcript(t, e, u, []step{{"/t3", "你叫什么名字"}, {"Ann", "欠了多少"}, {"500", "选一个颜色"}, {tc.answer, tc.want}})
 		})
 	}
 	// A number in a numeric step is an amount, not button 1.
 	u := storetest.User("numeric")
-	transcript(t, e, u, []step{{"/t3", "请选择语言"}, {"Ann", "怎么用"}, {"1", "你想了解哪方面"}, {"skip", "fen=100 "}})
+	transcript(t, e, u, []step{{"/t3", "你叫什么名字"}, {"Ann", "欠了多少"}, {"1", "选一个颜色"}, {"skip", "fen=100 "}})
 	// A tapped payload.
 	u = storetest.User("tap")
 	transcript(t, e, u, []step{{"/t3", ""}, {"Ann", ""}, {"8", ""}})
@@ -117,9 +122,9 @@ func TestButtonByNumberLabelOrPayload(t *testing.T) {
 func TestFlowResumesInANewEngine(t *testing.T) {
 	st := storetest.Store(t)
 	u := storetest.User("resume")
-	transcript(t, newEngine(t, st), u, []step{{"/t3", "请选择语言"}, {"Ann", "怎么用"}})
+	transcript(t, newEngine(t, st), u, []step{{"/t3", "你叫什么名字"}, {"Ann", "欠了多少"}})
 	// "Restart": a new engine, nothing in memory, the same Redis.
-	transcript(t, newEngine(t, st), u, []step{{"2万", "你想了解哪方面"}, {"蓝", "DONE name=Ann fen=2000000 colour=blue"}})
+	transcript(t, newEngine(t, st), u, []step{{"2万", "选一个颜色"}, {"蓝", "DONE name=Ann fen=2000000 colour=blue"}})
 }
 
 func TestOldFlowVersionRestartsWithApology(t *testing.T) {
@@ -134,7 +139,7 @@ func TestOldFlowVersionRestartsWithApology(t *testing.T) {
 	if err := st.Save(ctx, "test:"+u, s, "", s.UpdatedAt); err != nil {
 		t.Fatal(err)
 	}
-	transcript(t, e, u, []step{{"100", "这个流程刚更新过"}, {"Bob", "怎么用"}})
+	transcript(t, e, u, []step{{"100", "这个流程刚更新过"}, {"Bob", "欠了多少"}})
 }
 
 func TestHundredConcurrentMessagesInOrderNoneLost(t *testing.T) {
@@ -248,14 +253,14 @@ func TestRedisStoppedMidConversation(t *testing.T) {
 	srv := storetest.NewServer(t)
 	e := newEngine(t, store.New(srv.Client()))
 	u := storetest.User("outage")
-	transcript(t, e, u, []step{{"/t3", "请选择语言"}, {"Ann", "怎么用"}})
+	transcript(t, e, u, []step{{"/t3", "你叫什么名字"}, {"Ann", "欠了多少"}})
 	srv.Stop()
 	reps, err := e.Handle(context.Background(), bot.Inbound{Channel: "test", UserID: u, Text: "500"})
 	if err == nil || !strings.Contains(render(reps), "服务暂时不可用") {
 		t.Fatalf("with Redis down: err=%v replies=%s", err, render(reps))
 	}
 	srv.Start()
-	transcript(t, e, u, []step{{"500", "你想了解哪方面"}})
+	transcript(t, e, u, []step{{"500", "选一个颜色"}})
 }
 
 func TestLanguageByChoiceHintAndScript(t *testing.T) {
@@ -290,7 +295,7 @@ func TestForgetAsksThenDeletesEveryKey(t *testing.T) {
 func TestCommandMidFlowKeepsThePlace(t *testing.T) {
 	e := newEngine(t, storetest.Store(t))
 	u := storetest.User("mid")
-	transcript(t, e, u, []step{{"/t3", ""}, {"Ann", ""}, {"/help", "我们刚才说到这里"}, {"700", "你想了解哪方面"}})
+	transcript(t, e, u, []step{{"/t3", ""}, {"Ann", ""}, {"/help", "我们刚才说到这里"}, {"700", "选一个颜色"}})
 }
 
 func TestRateLimitWarnsOnceThenIsSilent(t *testing.T) {

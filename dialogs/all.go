@@ -1,9 +1,24 @@
 package dialogs
 
-// All is every flow of the product, for the engine's registry.
-func All() []*Flow { return []*Flow{Lang, Negotiate, CallLog, Remind} }
+import "loanbot/msg"
 
-// Commands are the commands that show something without starting a flow.
-func Commands() map[string]CommandFunc {
-	return map[string]CommandFunc{"/plan": showPlan, "/logs": listCalls, "/reminders": listReminders}
+// All is every flow of the product (those its declared commands start), for
+// the engine's registry.
+func All() []*Flow {
+	var out []*Flow
+	seen := map[*Flow]bool{}
+	for _, c := range declared.cmds {
+		if c.Flow != nil && !seen[c.Flow] {
+			seen[c.Flow] = true
+			out = append(out, c.Flow)
+		}
+	}
+	return out
 }
+
+// TopicPrefix is the action of a button that opens an FAQ topic; the engine
+// answers it (it holds the knowledge base).
+const TopicPrefix = "faq"
+
+// Topic is the payload of a button that opens the FAQ topic id.
+func Topic(id string) string { return msg.Action(TopicPrefix, id) }

@@ -12,10 +12,15 @@ import (
 	"loanbot/zhtext"
 )
 
+var (
+	_ = Declare(Command{Name: "/log", Desc: "cmd.log", Menu: GroupPlan, Order: 40, Personal: true, Flow: CallLog})
+	_ = Declare(Command{Name: "/logs", Desc: "cmd.logs", Personal: true, Run: listCalls})
+)
+
 // CallLog is the /log flow: after a call with the lender, note when, with
 // whom, what was offered and agreed, and the next step.
 var CallLog = &Flow{
-	Name: "calllog", Version: 1, Command: "/log", Initial: "when",
+	Name: "calllog", Version: 1, Initial: "when",
 	Events: fsm.Events{
 		{Name: "next", Src: []string{"when"}, Dst: "lender"},
 		{Name: "next", Src: []string{"lender"}, Dst: "agent"},
@@ -78,11 +83,11 @@ func finishCallLog(c *Context) []msg.Reply {
 		docs, user := c.Docs, c.User
 		c.After(func(ctx context.Context) error { return docs.AppendLog(ctx, user, "calls", call, maxCalls) })
 	}
-	buttons := [][]msg.Button{{{Label: c.T("log.btn.list"), Payload: "cmd:/logs"}, {Label: c.T("log.btn.another"), Payload: "cmd:/log"}}}
+	buttons := [][]msg.Button{{{Label: c.T("log.btn.list"), Payload: msg.Cmd("/logs")}, {Label: c.T("log.btn.another"), Payload: msg.Cmd("/log")}}}
 	text := c.T("log.saved")
 	if call.NextDate != "" {
 		text += "\n" + c.T("log.offer_reminder", "date", call.NextDate)
-		buttons = append([][]msg.Button{{{Label: c.T("log.btn.remind"), Payload: "cmd:/remind " + call.NextDate}}}, buttons...)
+		buttons = append([][]msg.Button{{{Label: c.T("log.btn.remind"), Payload: msg.Cmd("/remind", call.NextDate)}}}, buttons...)
 	}
 	return []msg.Reply{{Text: text, Buttons: buttons}}
 }
@@ -97,7 +102,7 @@ func listCalls(c *Context, arg string) []msg.Reply {
 		return []msg.Reply{{Text: c.T("err.unavailable")}}
 	}
 	if len(raw) == 0 {
-		return []msg.Reply{{Text: c.T("log.none"), Buttons: [][]msg.Button{{{Label: c.T("plan.btn.log"), Payload: "cmd:/log"}}}}}
+		return []msg.Reply{{Text: c.T("log.none"), Buttons: [][]msg.Button{{{Label: c.T("plan.btn.log"), Payload: msg.Cmd("/log")}}}}}
 	}
 	var b strings.Builder
 	b.WriteString(c.T("log.list"))
@@ -117,5 +122,5 @@ func listCalls(c *Context, arg string) []msg.Reply {
 			}
 		}
 	}
-	return []msg.Reply{{Text: b.String(), Buttons: [][]msg.Button{{{Label: c.T("log.btn.another"), Payload: "cmd:/log"}}}}}
+	return []msg.Reply{{Text: b.String(), Buttons: [][]msg.Button{{{Label: c.T("log.btn.another"), Payload: msg.Cmd("/log")}}}}}
 }

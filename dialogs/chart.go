@@ -4,7 +4,6 @@ import (
 	"loanbot/chart"
 	"loanbot/i18n"
 	"loanbot/msg"
-	"loanbot/zhtext"
 )
 
 // planChart is the plan's balance month by month as a PNG. Its labels are in
@@ -17,10 +16,8 @@ func planChart(c *Context, p Plan) []msg.Reply {
 	if lang != i18n.En && !chart.HasCJKFont() {
 		lang = i18n.En
 	}
-	l := chart.Labels{Title: i18n.T(lang, "plan.chart.title"), XAxis: i18n.T(lang, "plan.chart.x"), YAxis: i18n.T(lang, "plan.chart.y")}
-	if lang == i18n.ZhHant {
-		l = chart.Labels{Title: zhtext.ToTraditional(l.Title), XAxis: zhtext.ToTraditional(l.XAxis), YAxis: zhtext.ToTraditional(l.YAxis)}
-	}
+	t := func(key string) string { return i18n.Localize(lang, i18n.T(lang, key)) }
+	l := chart.Labels{Title: t("plan.chart.title"), XAxis: t("plan.chart.x"), YAxis: t("plan.chart.y")}
 	png, err := chart.Balance(p.OwedFen, p.MonthlyFen, p.Months, l)
 	if err != nil {
 		return []msg.Reply{{Text: c.T("err.internal")}}

@@ -41,7 +41,6 @@ const (
 type Flow struct {
 	Name    string
 	Version int
-	Command string // the command that starts it, e.g. "/lang"
 	Initial string
 	Events  fsm.Events
 	Steps   map[string]*Step
@@ -57,6 +56,11 @@ type Flow struct {
 type Step struct {
 	Prompt  string // catalog key of the question
 	Example string // catalog key of an example answer, shown on invalid input
+	// Renders are the catalog keys the flow builds from this step's chosen
+	// value, "%s" standing for it ("plan.reason.%s"): the registry checks
+	// them for every choice, so a new choice without its texts fails at
+	// start-up and in tests instead of showing a raw key to a user.
+	Renders []string
 	// Args fills the prompt's placeholders.
 	Args func(c *Context) []any
 	// Choices are the buttons; ChoicesFunc computes them per session.
@@ -116,6 +120,7 @@ type Context struct {
 	Sess      *store.Session
 	Docs      Docs      // nil when the store keeps no documents
 	Reminders Reminders // nil when reminders are not available
+	Flows     *Registry // the engine's flows, commands and actions
 	Numeric   bool      // set by the kit when the question now shown expects a number
 	effects   []func(context.Context) error
 }
@@ -141,16 +146,18 @@ func (c *Context) After(f func(context.Context) error) { c.effects = append(c.ef
 // Effects returns the work scheduled with After.
 func (c *Context) Effects() []func(context.Context) error { return c.effects }
 
-// Registry holds the flows by name and command.
+// Registry holds the flows, commands and actions of an engine.
 type Registry struct {
 	flows    map[string]*Flow
-	cmds     map[string]*Flow
-	commands map[string]CommandFunc
+	commands map[string]*Command
+	actions  map[string]Action
 }
 
-// NewRegistry checks the flows and indexes them.
+// NewRegistry checks the flows and indexes them with the commands and
+// actions the product declares (a declared command whose flow is not among
+// flows is left out: tests run with a few flows).
 func NewRegistry(flows ...*Flow) (*Registry, error) {
-	r := &Registry{flows: map[string]*Flow{}, cmds: map[string]*Flow{}, commands: map[string]CommandFunc{}}
+	r := &Registry{flows: map[string]*Flow{}, commands: map[string]*Command{}, actions: map[string]Action{}}
 	for _, f := range flows {
 		if err := f.check(); err != nil {
 			return nil, err
@@ -159,17 +166,21 @@ func NewRegistry(flows ...*Flow) (*Registry, error) {
 			return nil, fmt.Errorf("flow %q defined twice", f.Name)
 		}
 		r.flows[f.Name] = f
-		if f.Command != "" {
-			r.cmds[f.Command] = f
+	}
+	for _, c := range declared.cmds {
+		if c.Flow != nil && r.flows[c.Flow.Name] == nil {
+			continue
+		}
+		if err := r.AddCommand(c); err != nil {
+			return nil, err
 		}
 	}
-	for name, run := range Commands() {
-		r.commands[name] = run
+	for _, a := range declared.acts {
+		if err := r.AddAction(a); err != nil {
+			return nil, err
+		}
 	}
-	if r.flows[Remind.Name] != nil {
-		r.commands["/remind"] = func(c *Context, arg string) []msg.Reply { return startRemind(c, r, arg) }
-	}
-	return r, nil
+	return r, r.checkMenus()
 }
 
 // check rejects a table naming a state without a step, a step no event
@@ -194,9 +205,22 @@ func (f *Flow) check() error {
 		if !reached[name] {
 			return fmt.Errorf("flow %s: no event reaches step %q", f.Name, name)
 		}
-		for _, key := range append([]string{st.Prompt}, labels(st.Choices)...) {
-			if !i18n.Has(key) {
-				return fmt.Errorf("flow %s: step %s: catalog has no %q", f.Name, name, key)
+		keys := append([]string{st.Prompt}, labels(st.Choices)...)
+		if st.Example != "" {
+			keys = append(keys, st.Example)
+		}
+		for _, ch := range st.Choices {
+			for _, r := range st.Renders {
+				if ch.Value != "" {
+					keys = append(keys, fmt.Sprintf(r, ch.Value))
+				}
+			}
+		}
+		for _, key := range keys {
+			for _, lang := range []string{i18n.ZhHans, i18n.En} {
+				if !i18n.HasIn(lang, key) {
+					return fmt.Errorf("flow %s: step %s: the %s catalog has no %q", f.Name, name, lang, key)
+				}
 			}
 		}
 	}
@@ -213,9 +237,6 @@ func labels(cs []Choice) []string {
 	}
 	return out
 }
-
-// ByCommand returns the flow a command starts, or nil.
-func (r *Registry) ByCommand(cmd string) *Flow { return r.cmds[cmd] }
 
 // Flow returns a flow by name, or nil.
 func (r *Registry) Flow(name string) *Flow { return r.flows[name] }
@@ -497,20 +518,11 @@ func mainMenu(c *Context) [][]msg.Button {
 // MainMenu is the three entry buttons: FAQ, negotiation prep, reminders.
 func MainMenu(lang string) [][]msg.Button {
 	return [][]msg.Button{{
-		{Label: i18n.T(lang, "menu.faq"), Payload: "cmd:/faq"},
-		{Label: i18n.T(lang, "menu.prep"), Payload: "cmd:/prep"},
-		{Label: i18n.T(lang, "menu.remind"), Payload: "cmd:/remind"},
+		{Label: i18n.T(lang, "menu.faq"), Payload: msg.Cmd("/faq")},
+		{Label: i18n.T(lang, "menu.prep"), Payload: msg.Cmd("/prep")},
+		{Label: i18n.T(lang, "menu.remind"), Payload: msg.Cmd("/remind")},
 	}}
 }
-
-// CommandFunc answers a command that is not a flow (/plan, /logs).
-type CommandFunc func(c *Context, arg string) []msg.Reply
-
-// Command returns the handler of a non-flow command, or nil.
-func (r *Registry) Command(name string) CommandFunc { return r.commands[name] }
-
-// HandleCommand registers a non-flow command.
-func (r *Registry) HandleCommand(name string, f CommandFunc) { r.commands[name] = f }
 
 // Docs keeps a user's documents and logs (implemented by *store.Store).
 type Docs interface {

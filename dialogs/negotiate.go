@@ -8,11 +8,13 @@ import (
 	"loanbot/msg"
 )
 
+var _ = Declare(Command{Name: "/prep", Desc: "cmd.prep", Menu: GroupPlan, Order: 20, Personal: true, Flow: Negotiate})
+
 // Negotiate is the /prep flow: it collects the loan, the debt, the user's
 // income and hardship, shows a summary the user can edit, and hands over a
 // negotiation plan (see plan.go).
 var Negotiate = &Flow{
-	Name: "negotiate", Version: 1, Command: "/prep", Initial: "lender",
+	Name: "negotiate", Version: 1, Initial: "lender",
 	Events: fsm.Events{
 		{Name: "other", Src: []string{"lender"}, Dst: "lender_name"},
 		{Name: "next", Src: []string{"lender", "lender_name"}, Dst: "owed"},
@@ -26,7 +28,7 @@ var Negotiate = &Flow{
 		{Name: "next", Src: []string{"summary"}, Dst: Done},
 	},
 	Steps: map[string]*Step{
-		"lender": {Prompt: "prep.lender", Slot: "lender", Choices: lenderChoices,
+		"lender": {Prompt: "prep.lender", Slot: "lender", Choices: lenderChoices, Renders: []string{"plan.channel.%s"},
 			Parse: parseLender,
 			Event: func(c *Context, v string) string {
 				if v == "other" {
@@ -48,14 +50,14 @@ var Negotiate = &Flow{
 		"other_debts": {Prompt: "prep.other_debts", Slot: "other_debts", Numeric: true, Optional: true, Example: "prep.other_debts.example",
 			Choices: []Choice{{Value: "0", Label: "prep.other_debts.none", Aliases: []string{"没有", "无", "none", "no"}}},
 			Parse:   amountIn(0, maxMonthlyFen, "prep.monthly.range")},
-		"reason": {Prompt: "prep.reason", Slot: "reason", Choices: []Choice{
+		"reason": {Prompt: "prep.reason", Slot: "reason", Renders: []string{"prep.reason.%s", "plan.reason.%s", "plan.docs.%s"}, Choices: []Choice{
 			{Value: "income", Label: "prep.reason.income", Aliases: []string{"失业", "收入下降", "降薪", "被裁", "lost my job", "job loss", "unemployment"}},
 			{Value: "illness", Label: "prep.reason.illness", Aliases: []string{"疾病", "生病", "意外", "住院", "illness", "sick", "accident"}},
 			{Value: "family", Label: "prep.reason.family", Aliases: []string{"家庭变故", "家里出事", "family"}},
 			{Value: "business", Label: "prep.reason.business", Aliases: []string{"经营困难", "生意失败", "生意不好", "business"}},
 			{Value: "other", Label: "prep.reason.other", Aliases: []string{"其他", "other"}},
 		}},
-		"goal": {Prompt: "prep.goal", Slot: "goal", Choices: []Choice{
+		"goal": {Prompt: "prep.goal", Slot: "goal", Renders: []string{"prep.goal.%s", "plan.goal.%s"}, Choices: []Choice{
 			{Value: "extension", Label: "prep.goal.extension", Aliases: []string{"延期", "展期", "extension", "more time"}},
 			{Value: "instalments", Label: "prep.goal.instalments", Aliases: []string{"分期", "分期还款", "instalments", "installments", "installment"}},
 			{Value: "waiver", Label: "prep.goal.waiver", Aliases: []string{"减免", "减免罚息", "减免违约金", "waiver", "waive"}},

@@ -124,7 +124,7 @@ func RenderPlan(c *Context, p Plan) []msg.Reply {
 		parts = append(parts, c.T("plan.capacity", a...))
 	}
 	parts = append(parts, c.T("plan.ask."+p.Ask, a...))
-	if p.Goal != "" && p.Goal != "unsure" {
+	if p.Goal != "" {
 		parts = append(parts, c.T("plan.goal."+p.Goal, a...))
 	}
 	parts = append(parts, c.T("plan.docs", a...)+"\n"+c.T("plan.docs.common")+"\n"+c.T("plan.docs."+p.Reason))
@@ -137,13 +137,13 @@ func RenderPlan(c *Context, p Plan) []msg.Reply {
 	parts = append(parts, c.T("plan.channel."+channelKey(p.Lender), a...))
 	parts = append(parts, c.T("plan.warnings"))
 	buttons := [][]msg.Button{
-		{{Label: c.T("plan.btn.remind"), Payload: "cmd:/remind plan"}, {Label: c.T("plan.btn.log"), Payload: "cmd:/log"}},
-		{{Label: c.T("plan.btn.chart"), Payload: "cmd:/plan chart"}, {Label: c.T("plan.btn.again"), Payload: "cmd:/prep"}},
+		{{Label: c.T("plan.btn.remind"), Payload: msg.Cmd("/remind", "plan")}, {Label: c.T("plan.btn.log"), Payload: msg.Cmd("/log")}},
+		{{Label: c.T("plan.btn.chart"), Payload: msg.Cmd("/plan", "chart")}, {Label: c.T("plan.btn.again"), Payload: msg.Cmd("/prep")}},
 	}
 	if !p.Feasible() {
 		buttons = append(buttons, []msg.Button{
-			{Label: c.T("plan.btn.legal_aid"), Payload: "faq:legal-aid"},
-			{Label: c.T("plan.btn.restructuring"), Payload: "faq:debt-restructuring"},
+			{Label: c.T("plan.btn.legal_aid"), Payload: Topic("legal-aid")},
+			{Label: c.T("plan.btn.restructuring"), Payload: Topic("debt-restructuring")},
 		})
 	}
 	return []msg.Reply{{Text: strings.Join(parts, "\n\n"), Buttons: buttons}}
@@ -157,6 +157,8 @@ func channelKey(lender string) string {
 	return "other"
 }
 
+var _ = Declare(Command{Name: "/plan", Desc: "cmd.plan", Menu: GroupPlan, Order: 30, Personal: true, Run: showPlan})
+
 // showPlan is /plan: the latest plan again, or its chart with "/plan chart".
 func showPlan(c *Context, arg string) []msg.Reply {
 	var p Plan
@@ -168,7 +170,7 @@ func showPlan(c *Context, arg string) []msg.Reply {
 		}
 	}
 	if !found {
-		return []msg.Reply{{Text: c.T("plan.none"), Buttons: [][]msg.Button{{{Label: c.T("menu.prep"), Payload: "cmd:/prep"}}}}}
+		return []msg.Reply{{Text: c.T("plan.none"), Buttons: [][]msg.Button{{{Label: c.T("menu.prep"), Payload: msg.Cmd("/prep")}}}}}
 	}
 	if arg == "chart" {
 		return planChart(c, p)

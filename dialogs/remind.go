@@ -18,9 +18,15 @@ import (
 
 // Remind is the /remind flow: which loan, how much, when it is due, how
 // early and at what time; then a confirmation that shows the next three
+var (
+	_ = Declare(Command{Name: "/remind", Desc: "cmd.remind", Menu: GroupMine, Order: 50, Personal: true, Flow: Remind, Prefill: remindPrefill})
+	_ = Declare(Command{Name: "/reminders", Desc: "cmd.reminders", Menu: GroupMine, Order: 60, Personal: true, Run: listReminders})
+	_ = DeclareAction(Action{Prefix: remind.ActionPrefix, Run: reminderAction})
+)
+
 // notices. Started from a plan, the loan and amount come prefilled.
 var Remind = &Flow{
-	Name: "remind", Version: 1, Initial: "lender", // started by /remind (startRemind)
+	Name: "remind", Version: 1, Initial: "lender",
 	Events: fsm.Events{
 		{Name: "next", Src: []string{"lender"}, Dst: "amount"},
 		{Name: "next", Src: []string{"amount"}, Dst: "schedule"},
@@ -183,12 +189,12 @@ func finishRemind(c *Context) []msg.Reply {
 	}
 	svc, user, now := c.Reminders, c.User, c.Now
 	c.After(func(ctx context.Context) error { return svc.Save(ctx, user, r, now) })
-	return []msg.Reply{{Text: c.T("remind.saved"), Buttons: [][]msg.Button{{{Label: c.T("menu.reminders"), Payload: "cmd:/reminders"}}}}}
+	return []msg.Reply{{Text: c.T("remind.saved"), Buttons: [][]msg.Button{{{Label: c.T("menu.reminders"), Payload: msg.Cmd("/reminders")}}}}}
 }
 
-// startRemind is /remind with an argument: "plan" prefills the loan and the
+// remindPrefill reads /remind's argument: "plan" prefills the loan and the
 // plan's monthly amount; a date (from a call log) prefills the schedule.
-func startRemind(c *Context, reg *Registry, arg string) []msg.Reply {
+func remindPrefill(c *Context, arg string) map[string]string {
 	pre := map[string]string{}
 	switch {
 	case arg == "plan" && c.Docs != nil:
@@ -204,7 +210,7 @@ func startRemind(c *Context, reg *Registry, arg string) []msg.Reply {
 			pre["schedule"] = v
 		}
 	}
-	return reg.Start(c, Remind.Name, pre)
+	return pre
 }
 
 // Reminders is the reminder service as the flows see it (*remind.Service).
@@ -229,7 +235,7 @@ func listReminders(c *Context, arg string) []msg.Reply {
 	if err != nil {
 		return []msg.Reply{{Text: c.T("err.unavailable")}}
 	}
-	newRow := []msg.Button{{Label: c.T("remind.btn.new"), Payload: "cmd:/remind"}}
+	newRow := []msg.Button{{Label: c.T("remind.btn.new"), Payload: msg.Cmd("/remind")}}
 	if len(rs) == 0 {
 		return []msg.Reply{{Text: c.T("remind.list.none"), Buttons: [][]msg.Button{newRow}}}
 	}
@@ -249,22 +255,20 @@ func listReminders(c *Context, arg string) []msg.Reply {
 			"lender", i18n.Lender(c.Lang, r.Lender), "amount", amountSuffix(c.Lang, r.AmountFen),
 			"schedule", scheduleText(c.Lang, r.Schedule),
 			"time", fmt.Sprintf("%02d:%02d", r.Schedule.Hour, r.Schedule.Minute), "state", state), "· "))
-		pause := msg.Button{Label: c.T("remind.btn.pause", "n", n), Payload: "rm:pause:" + r.ID}
+		pause := msg.Button{Label: c.T("remind.btn.pause", "n", n), Payload: remind.Payload("pause", r.ID)}
 		if r.Paused {
-			pause = msg.Button{Label: c.T("remind.btn.resume", "n", n), Payload: "rm:resume:" + r.ID}
+			pause = msg.Button{Label: c.T("remind.btn.resume", "n", n), Payload: remind.Payload("resume", r.ID)}
 		}
 		rows = append(rows, []msg.Button{pause,
-			{Label: c.T("remind.btn.edit", "n", n), Payload: "rm:edit:" + r.ID},
-			{Label: c.T("remind.btn.delete", "n", n), Payload: "rm:del:" + r.ID}})
+			{Label: c.T("remind.btn.edit", "n", n), Payload: remind.Payload("edit", r.ID)},
+			{Label: c.T("remind.btn.delete", "n", n), Payload: remind.Payload("del", r.ID)}})
 	}
 	return []msg.Reply{{Text: b.String(), Buttons: append(rows, newRow)}}
 }
 
-// ReminderAction handles a reminder's buttons ("rm:paid:<id>:<period>",
-// "rm:snooze:<id>", "rm:pause:<id>", "rm:resume:<id>", "rm:edit:<id>",
-// "rm:del:<id>").
-func (r *Registry) ReminderAction(c *Context, payload string) []msg.Reply {
-	parts := strings.Split(strings.TrimPrefix(payload, "rm:"), ":")
+// reminderAction handles a reminder's buttons (remind.Payload: paid, snooze,
+// pause, resume, edit, del, each with the reminder's id).
+func reminderAction(c *Context, parts []string) []msg.Reply {
 	if c.Reminders == nil || len(parts) < 2 {
 		return []msg.Reply{{Text: c.T("remind.gone")}}
 	}
@@ -296,7 +300,7 @@ func (r *Registry) ReminderAction(c *Context, payload string) []msg.Reply {
 		}
 	case "edit":
 		if rem, err = svc.Get(c.Ctx, c.User, id); err == nil && rem != nil {
-			return r.Start(c, Remind.Name, slotsOf(rem))
+			return c.Flows.Start(c, Remind.Name, slotsOf(rem))
 		}
 	}
 	switch {
@@ -358,8 +362,5 @@ func offsetsText(lang string, offs []int) string {
 
 // whenText formats a moment for people, in its own zone.
 func whenText(lang string, t time.Time) string {
-	if lang == i18n.En {
-		return t.Format("Mon 2 Jan 2006 15:04")
-	}
-	return fmt.Sprintf("%d年%d月%d日 %02d:%02d", t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute())
+	return i18n.DateTime(lang, t)
 }

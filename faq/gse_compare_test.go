@@ -21,6 +21,7 @@ import (
 
 	"github.com/go-ego/gse"
 
+	"loanbot/i18n"
 	"loanbot/zhtext"
 )
 
@@ -102,8 +103,8 @@ func kbDict(t *testing.T, full *gse.Segmenter) string {
 	seen := map[string]bool{}
 	var lines []string
 	for _, tp := range kb.topics {
-		texts := append([]string{tp.Title[ZhHans]}, tp.Questions[ZhHans]...)
-		texts = append(texts, tp.Keywords[ZhHans]...)
+		texts := append([]string{tp.Title[i18n.ZhHans]}, tp.Questions[i18n.ZhHans]...)
+		texts = append(texts, tp.Keywords[i18n.ZhHans]...)
 		for _, s := range texts {
 			s = kb.idx.normalize(s)
 			for _, run := range strings.FieldsFunc(s, func(r rune) bool { return !unicode.Is(unicode.Han, r) }) {

@@ -8,6 +8,7 @@ import (
 	"unicode"
 
 	"loanbot/faq/nlu"
+	"loanbot/i18n"
 	"loanbot/zhtext"
 )
 
@@ -65,15 +66,15 @@ func buildIndex(topics []*Topic) *index {
 			continue
 		}
 		var texts []string
-		for _, l := range []string{ZhHans, En} {
+		for _, l := range []string{i18n.ZhHans, i18n.En} {
 			texts = append(texts, t.Title[l])
 			texts = append(texts, t.Questions[l]...)
 		}
-		kw := strings.Join(append(append([]string{}, t.Keywords[ZhHans]...), t.Keywords[En]...), " ")
+		kw := strings.Join(append(append([]string{}, t.Keywords[i18n.ZhHans]...), t.Keywords[i18n.En]...), " ")
 		// The keywords count three times: they are the words chosen to tell
 		// this topic from its neighbours.
 		texts = append(texts, kw, kw, kw)
-		for _, tok := range ix.tokens(kw + " " + t.Title[ZhHans] + " " + t.Title[En]) {
+		for _, tok := range ix.tokens(kw + " " + t.Title[i18n.ZhHans] + " " + t.Title[i18n.En]) {
 			if !isHanUnigram(tok) && !strings.ContainsAny(tok, functionChars) {
 				ix.vocab[tok] = true
 			}

@@ -12,16 +12,12 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"loanbot/i18n"
 )
 
 //go:embed data/*.yaml
 var data embed.FS
-
-// Languages a topic is written in; zh-Hant is served by conversion.
-const (
-	ZhHans = "zh-Hans"
-	En     = "en"
-)
 
 // categories in menu order.
 var categories = []string{"lawsuit", "credit", "collection", "negotiation", "basics", "platforms", "help"}
@@ -41,12 +37,9 @@ type Topic struct {
 	Actions   []string            `yaml:"actions"`
 }
 
-func base(lang string) string {
-	if lang == En {
-		return En
-	}
-	return ZhHans
-}
+// base is the language a topic is written in for a reader of lang: zh-Hant
+// readers get the zh-Hans text, which the engine converts.
+func base(lang string) string { return i18n.Base(lang) }
 
 // Text is the answer followed by its legal basis, in lang (zh-Hant readers
 // get the zh-Hans text; the engine converts it).
@@ -54,11 +47,7 @@ func (t *Topic) Text(lang string) string {
 	l := base(lang)
 	text := strings.TrimSpace(t.Answer[l])
 	if b := strings.TrimSpace(t.Basis[l]); b != "" {
-		label := "法律依据："
-		if l == En {
-			label = "Legal basis: "
-		}
-		text += "\n\n" + label + b
+		text += "\n\n" + i18n.T(l, "faq.basis") + b
 	}
 	return text
 }
@@ -133,15 +122,15 @@ func (t *Topic) check(file string) error {
 	case !validCategory(t.Category):
 		return fmt.Errorf("unknown category %q (want one of %v)", t.Category, categories)
 	}
-	for _, l := range []string{ZhHans, En} {
+	for _, l := range []string{i18n.ZhHans, i18n.En} {
 		if strings.TrimSpace(t.Title[l]) == "" || strings.TrimSpace(t.Answer[l]) == "" {
 			return fmt.Errorf("missing %s title or answer", l)
 		}
 	}
-	if n := len(t.Questions[ZhHans]); n < 8 {
+	if n := len(t.Questions[i18n.ZhHans]); n < 8 {
 		return fmt.Errorf("%d zh-Hans questions, want at least 8", n)
 	}
-	if n := len(t.Questions[En]); n < 4 {
+	if n := len(t.Questions[i18n.En]); n < 4 {
 		return fmt.Errorf("%d en questions, want at least 4", n)
 	}
 	return nil

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"loanbot/i18n"
 )
 
 // The ids of shared/faq-topics.md: a stable public key, never renamed.
@@ -27,7 +29,7 @@ func TestEmbeddedDataCoversEveryTopic(t *testing.T) {
 		}
 	}
 	for _, tp := range kb.Topics() {
-		for _, l := range []string{ZhHans, En} {
+		for _, l := range []string{i18n.ZhHans, i18n.En} {
 			if strings.Contains(tp.Answer[l], "法律依据") || strings.Contains(tp.Answer[l], "Legal basis") {
 				t.Errorf("%s: the basis belongs in basis, not in the %s answer", tp.ID, l)
 			}

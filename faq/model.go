@@ -7,6 +7,7 @@ import (
 
 	"loanbot/faq/internal/corpus"
 	"loanbot/faq/nlu"
+	"loanbot/i18n"
 	"loanbot/zhtext"
 )
 
@@ -88,7 +89,7 @@ func nearIndex(classes []string) (*index, error) {
 	}
 	for _, l := range lines {
 		if i, ok := pos[l.Label]; ok {
-			tops[i].Questions[ZhHans] = append(tops[i].Questions[ZhHans], l.Text)
+			tops[i].Questions[i18n.ZhHans] = append(tops[i].Questions[i18n.ZhHans], l.Text)
 		}
 	}
 	return buildIndex(tops), nil

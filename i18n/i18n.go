@@ -9,9 +9,11 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
+	"loanbot/msg"
 	"loanbot/zhtext"
 )
 
@@ -72,6 +74,43 @@ func Localize(lang, text string) string {
 	return text
 }
 
+// LocalizeReplies puts whole replies (texts, button labels, captions) into
+// lang's script: the one path every reply to a zh-Hant reader takes, from
+// the engine, the reminder dispatcher or anywhere else.
+func LocalizeReplies(lang string, reps []msg.Reply) []msg.Reply {
+	if lang != ZhHant {
+		return reps
+	}
+	out := make([]msg.Reply, len(reps))
+	for i, r := range reps {
+		r.Text = zhtext.ToTraditional(r.Text)
+		rows := make([][]msg.Button, len(r.Buttons))
+		for j, row := range r.Buttons {
+			rows[j] = make([]msg.Button, len(row))
+			for k, b := range row {
+				rows[j][k] = msg.Button{Label: zhtext.ToTraditional(b.Label), Payload: b.Payload}
+			}
+		}
+		r.Buttons = rows
+		for _, a := range []**msg.Attachment{&r.Image, &r.Document} {
+			if *a != nil && (*a).Caption != "" {
+				c := **a
+				c.Caption = zhtext.ToTraditional(c.Caption)
+				*a = &c
+			}
+		}
+		out[i] = r
+	}
+	return out
+}
+
+// Date formats a day for people in lang ("3月15日", "Sun 15 Mar 2026"), with
+// the layout the catalog gives (fmt.date).
+func Date(lang string, t time.Time) string { return t.Format(T(lang, "fmt.date")) }
+
+// DateTime formats a moment for people in lang, in t's zone (fmt.datetime).
+func DateTime(lang string, t time.Time) string { return t.Format(T(lang, "fmt.datetime")) }
+
 // T renders key in lang; args are name/value pairs filling {name}. A key
 // missing in a language falls back to zh-Hans, then to the key itself (so a
 // missing text shows up in tests, not as a crash).
@@ -94,6 +133,9 @@ func T(lang, key string, args ...any) string {
 
 // Has reports whether key exists in the catalog.
 func Has(key string) bool { _, ok := catalog[ZhHans][key]; return ok }
+
+// HasIn reports whether lang's catalog file has key (no fallback).
+func HasIn(lang, key string) bool { _, ok := catalog[Base(lang)][key]; return ok }
 
 // Keys lists the keys of lang's catalog file, sorted.
 func Keys(lang string) []string {
@@ -120,4 +162,27 @@ func FromHint(code string) string {
 		return En
 	}
 	return ""
+}
+
+// Extend adds entries (language → key → text) to the catalog for tests,
+// whose flows speak with their own keys, never the product's: a key the
+// product has is refused, so a test cannot change what users read. Call it
+// before the engine is built (an init of the test package).
+func Extend(entries map[string]map[string]string) error {
+	for lang, m := range entries {
+		if lang != ZhHans && lang != En {
+			return fmt.Errorf("i18n: catalog language %q", lang)
+		}
+		for k := range m {
+			if _, ok := catalog[lang][k]; ok {
+				return fmt.Errorf("i18n: %q is a product key", k)
+			}
+		}
+	}
+	for lang, m := range entries {
+		for k, v := range m {
+			catalog[lang][k] = v
+		}
+	}
+	return nil
 }

@@ -3,7 +3,10 @@
 // replies, the engine returns them, and each channel adapter renders them.
 package msg
 
-import "errors"
+import (
+	"errors"
+	"strings"
+)
 
 // Button is one tappable answer. Payload is what comes back when it is tapped
 // (short: Telegram allows 64 bytes of callback data).
@@ -53,3 +56,41 @@ var (
 	// next message.
 	ErrDeferred = errors.New("delivery deferred to the user's next message")
 )
+
+// Button payloads are built by these functions and read by ParseCmd and
+// ParseAction, never typed as literals: a payload is either a command
+// ("cmd:/prep", "cmd:/remind plan") or a feature's action
+// ("<prefix>:<arg>:<arg>…", e.g. "rm:del:<id>"), whose prefix the feature
+// registers with its handler (dialogs.Action).
+
+const cmdPrefix = "cmd:"
+
+// Cmd is the payload of a button that runs a command, with its argument if
+// any: Cmd("/remind", "plan").
+func Cmd(name string, arg ...string) string {
+	if len(arg) > 0 && arg[0] != "" {
+		return cmdPrefix + name + " " + strings.Join(arg, " ")
+	}
+	return cmdPrefix + name
+}
+
+// ParseCmd returns the command line a payload runs ("/remind plan"), or
+// false when it is not a command.
+func ParseCmd(payload string) (string, bool) { return strings.CutPrefix(payload, cmdPrefix) }
+
+// Action is the payload of a button of a feature: its prefix, then its
+// arguments, which must not contain ":" but for the last.
+func Action(prefix string, args ...string) string {
+	return prefix + ":" + strings.Join(args, ":")
+}
+
+// ParseAction splits an action payload into its prefix and arguments
+// ("rm:del:x" → "rm", ["del", "x"]); ok is false for a command or a payload
+// without a prefix.
+func ParseAction(payload string) (prefix string, args []string, ok bool) {
+	prefix, rest, ok := strings.Cut(payload, ":")
+	if !ok || prefix == "" || payload == "" || strings.HasPrefix(payload, cmdPrefix) {
+		return "", nil, false
+	}
+	return prefix, strings.Split(rest, ":"), true
+}

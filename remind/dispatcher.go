@@ -12,7 +12,6 @@ import (
 	"loanbot/i18n"
 	"loanbot/msg"
 	"loanbot/store"
-	"loanbot/zhtext"
 )
 
 // Sender delivers a reminder to a channel's user (bot.Sender).
@@ -336,24 +335,13 @@ func (d *Dispatcher) missed(lang string, items []item) msg.Reply {
 // NoticeButtons are a reminder's buttons: paid, later, can't pay.
 func NoticeButtons(lang, id, period string) [][]msg.Button {
 	return [][]msg.Button{{
-		{Label: i18n.T(lang, "remind.btn.paid"), Payload: "rm:paid:" + id + ":" + period},
-		{Label: i18n.T(lang, "remind.btn.snooze"), Payload: "rm:snooze:" + id},
-		{Label: i18n.T(lang, "remind.btn.cant"), Payload: "cmd:/prep"},
+		{Label: i18n.T(lang, "remind.btn.paid"), Payload: Payload("paid", id, period)},
+		{Label: i18n.T(lang, "remind.btn.snooze"), Payload: Payload("snooze", id)},
+		{Label: i18n.T(lang, "remind.btn.cant"), Payload: msg.Cmd("/prep")},
 	}}
 }
 
-func localise(lang string, r msg.Reply) msg.Reply {
-	if lang != i18n.ZhHant {
-		return r
-	}
-	r.Text = zhtext.ToTraditional(r.Text)
-	for i, row := range r.Buttons {
-		for j := range row {
-			r.Buttons[i][j].Label = zhtext.ToTraditional(row[j].Label)
-		}
-	}
-	return r
-}
+func localise(lang string, r msg.Reply) msg.Reply { return i18n.LocalizeReplies(lang, []msg.Reply{r})[0] }
 
 // DueText formats a due date for people.
 func DueText(lang, period string) string {
@@ -361,10 +349,7 @@ func DueText(lang, period string) string {
 	if err != nil {
 		return period
 	}
-	if lang == i18n.En {
-		return t.Format("Mon 2 Jan 2006")
-	}
-	return fmt.Sprintf("%d月%d日", t.Month(), t.Day())
+	return i18n.Date(lang, t)
 }
 
 func amountText(lang string, fen int64) string {

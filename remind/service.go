@@ -9,6 +9,7 @@ import (
 	"sort"
 	"time"
 
+	"loanbot/msg"
 	"loanbot/store"
 )
 
@@ -204,4 +205,13 @@ func (s *Service) update(ctx context.Context, user, id string, f func(*Reminder)
 	}
 	f(r)
 	return r, s.put(ctx, user, r)
+}
+
+// ActionPrefix is the action of a reminder's buttons (dialogs answers them).
+const ActionPrefix = "rm"
+
+// Payload is the payload of a reminder's button: what to do (paid, snooze,
+// pause, resume, edit, del), the reminder's id and, for paid, the period.
+func Payload(verb, id string, more ...string) string {
+	return msg.Action(ActionPrefix, append([]string{verb, id}, more...)...)
 }

@@ -57,12 +57,16 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"loanbot/bot"
+	"loanbot/i18n"
 	"loanbot/internal/keyq"
 )
 
 // Handler is the engine as the adapter sees it (*bot.Engine).
 type Handler interface {
 	Enqueue(ctx context.Context, in bot.Inbound) <-chan bot.Result
+	// Commands lists the bot's commands with descriptions in a language
+	// (*bot.Engine): the menus and what is personal come from it.
+	Commands(lang string) []bot.CommandInfo
 }
 
 // Adapter connects one bot token to the engine. Start it, then either Run it
@@ -181,12 +185,9 @@ func (a *Adapter) start(ctx context.Context) error {
 		return fmt.Errorf("telegram getMe (is TELEGRAM_BOT_TOKEN right?): %w", err)
 	}
 	a.botID, a.username = me.ID, me.Username
-	for _, c := range []struct {
-		lang string
-		cmds []models.BotCommand
-	}{{"", commandsZh}, {"zh", commandsZh}, {"en", commandsEn}} {
-		if _, err := a.api.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: c.cmds, LanguageCode: c.lang}); err != nil {
-			return fmt.Errorf("telegram setMyCommands %q: %w", c.lang, err)
+	for _, c := range []struct{ code, lang string }{{"", i18n.ZhHans}, {"zh", i18n.ZhHans}, {"en", i18n.En}} {
+		if _, err := a.api.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: menuOf(a.eng.Commands(c.lang)), LanguageCode: c.code}); err != nil {
+			return fmt.Errorf("telegram setMyCommands %q: %w", c.code, err)
 		}
 	}
 	if a.webhookURL != "" {
@@ -203,18 +204,13 @@ func (a *Adapter) start(ctx context.Context) error {
 	return nil
 }
 
-var commandsZh = []models.BotCommand{
-	{Command: "start", Description: "开始"}, {Command: "faq", Description: "常见法律问题"},
-	{Command: "prep", Description: "准备协商还款"}, {Command: "plan", Description: "我的协商方案"},
-	{Command: "remind", Description: "设置还款提醒"}, {Command: "reminders", Description: "我的提醒"},
-	{Command: "log", Description: "记录一次通话"}, {Command: "lang", Description: "切换语言"},
-	{Command: "cancel", Description: "退出当前步骤"}, {Command: "forget", Description: "删除我的数据"},
-}
-
-var commandsEn = []models.BotCommand{
-	{Command: "start", Description: "Start"}, {Command: "faq", Description: "Legal questions"},
-	{Command: "prep", Description: "Prepare to negotiate"}, {Command: "plan", Description: "My plan"},
-	{Command: "remind", Description: "Set a repayment reminder"}, {Command: "reminders", Description: "My reminders"},
-	{Command: "log", Description: "Log a call"}, {Command: "lang", Description: "Language"},
-	{Command: "cancel", Description: "Leave the current step"}, {Command: "forget", Description: "Delete my data"},
+// menuOf is Telegram's command menu: the engine's menu commands.
+func menuOf(cmds []bot.CommandInfo) []models.BotCommand {
+	var out []models.BotCommand
+	for _, c := range cmds {
+		if c.Menu != "" {
+			out = append(out, models.BotCommand{Command: strings.TrimPrefix(c.Name, "/"), Description: c.Description})
+		}
+	}
+	return out
 }

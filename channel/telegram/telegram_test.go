@@ -481,6 +481,8 @@ func TestCallbackDataOver64BytesIsLeftOut(t *testing.T) {
 // slowEngine answers after d, echoing the text.
 type slowEngine struct{ d time.Duration }
 
+func (*slowEngine) Commands(string) []bot.CommandInfo { return nil }
+
 func (s *slowEngine) Enqueue(ctx context.Context, in bot.Inbound) <-chan bot.Result {
 	ch := make(chan bot.Result, 1)
 	go func() { time.Sleep(s.d); ch <- bot.Result{Replies: []bot.Reply{{Text: "echo " + in.Text}}} }()
@@ -506,6 +508,8 @@ func TestASlowReplyShowsTypingFirst(t *testing.T) {
 // failing is an engine whose store is down: it gives its "please resend"
 // reply and an error.
 type failing struct{}
+
+func (failing) Commands(string) []bot.CommandInfo { return nil }
 
 func (failing) Enqueue(ctx context.Context, in bot.Inbound) <-chan bot.Result {
 	ch := make(chan bot.Result, 1)

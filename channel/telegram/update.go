@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"loanbot/bot"
+	"loanbot/i18n"
+	"loanbot/msg"
 )
 
 // update is the part of a Bot API Update the adapter reads. Decoding into
@@ -147,11 +149,6 @@ func indexFold(s, sub string) int {
 	return -1
 }
 
-// personal are the commands about a person's own money and data, and the
-// /start payload that opens each in the private chat.
-var personal = map[string]string{"/prep": "prep", "/plan": "plan", "/log": "log", "/logs": "logs",
-	"/remind": "remind", "/reminders": "reminders", "/forget": "forget"}
-
 // amountLike matches a message that states a sum ("35000", "3万5", "两千块",
 // "¥8,000", "3.5w"): in a group it is moved to the private chat rather than
 // answered where everyone reads it.
@@ -164,7 +161,7 @@ func (a *Adapter) privateLink(in bot.Inbound) string {
 		return ""
 	}
 	s := in.Text
-	if p, ok := strings.CutPrefix(in.Payload, "cmd:"); ok {
+	if p, ok := msg.ParseCmd(in.Payload); ok {
 		s = p
 	}
 	if strings.HasPrefix(s, "/") {
@@ -173,8 +170,10 @@ func (a *Adapter) privateLink(in bot.Inbound) string {
 		if cmd == "/start" { // "/start prep" would open the flow here
 			cmd = "/" + strings.TrimPrefix(strings.ToLower(strings.TrimSpace(arg)), "/")
 		}
-		if start, ok := personal[cmd]; ok {
-			return "https://t.me/" + a.username + "?start=" + start
+		for _, c := range a.eng.Commands(i18n.ZhHans) {
+			if c.Name == cmd && c.Personal {
+				return "https://t.me/" + a.username + "?start=" + strings.TrimPrefix(cmd, "/")
+			}
 		}
 		return ""
 	}
@@ -184,14 +183,12 @@ func (a *Adapter) privateLink(in bot.Inbound) string {
 	return ""
 }
 
-// privateText says why the bot answers elsewhere, by the member's
-// language_code (the engine's catalog is not the adapter's to extend).
+// privateText says why the bot answers elsewhere, in the member's language
+// (their language_code).
 func privateText(langHint string) string {
-	switch l := strings.ToLower(langHint); {
-	case strings.HasPrefix(l, "en"):
-		return "This is about your own money, so let's talk in private (only you will see it):"
-	case l == "zh-hant" || l == "zh-tw" || l == "zh-hk" || l == "zh-mo":
-		return "這涉及你自己的欠款和收入，我們私聊吧（只有你看得到）："
+	l := i18n.FromHint(langHint)
+	if l == "" {
+		l = i18n.ZhHans
 	}
-	return "这涉及你自己的欠款和收入，我们私聊吧（只有你看得到）："
+	return i18n.Localize(l, i18n.T(l, "group.private"))
 }

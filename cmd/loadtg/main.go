@@ -311,6 +311,9 @@ func drive(users, conns int, mode string, dur time.Duration, redisURL, prof stri
 // echoEngine answers each message with its text, at once.
 type echoEngine struct{}
 
+// Commands: the echo bot has no menu.
+func (echoEngine) Commands(string) []bot.CommandInfo { return nil }
+
 func (echoEngine) Enqueue(ctx context.Context, in bot.Inbound) <-chan bot.Result {
 	ch := make(chan bot.Result, 1)
 	ch <- bot.Result{Replies: []bot.Reply{{Text: in.Text}}}

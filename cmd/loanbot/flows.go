@@ -24,10 +24,10 @@ func runFlows(args []string, stdout io.Writer) error {
 			if err != nil {
 				return fmt.Errorf("flow %s: %w", f.Name, err)
 			}
-			fmt.Fprintf(stdout, "%%%% flow %s v%d (%s)\n%s\n", f.Name, f.Version, f.Command, d)
+			fmt.Fprintf(stdout, "%%%% flow %s v%d (%s)\n%s\n", f.Name, f.Version, reg.CommandOf(f), d)
 			continue
 		}
-		fmt.Fprintf(stdout, "%s v%d %s\n", f.Name, f.Version, f.Command)
+		fmt.Fprintf(stdout, "%s v%d %s\n", f.Name, f.Version, reg.CommandOf(f))
 		for _, e := range f.Events {
 			fmt.Fprintf(stdout, "  %-10s %v -> %s\n", e.Name, e.Src, e.Dst)
 		}
