@@ -78,14 +78,14 @@ func TestThreeStepFlowWithBackSkipInvalidAndCancel(t *testing.T) {
 	e := newEngine(t, storetest.Store(t))
 	u := storetest.User("t3")
 	transcript(t, e, u, []step{
-		{"/t3", "你叫什么名字"},      // step 1: name
-		{"Ann", "欠了多少"},        // step 2: amount
+		{"/t3", "你叫什么名字"},     // step 1: name
+		{"Ann", "欠了多少"},       // step 2: amount
 		{"a lot", "这个回答我没看懂"}, // invalid: explained...
 		{"a lot", "例如：跳过"},    // ...with an example
-		{"返回", "你叫什么名字"},       // back to step 1
-		{"Bob", "欠了多少"},        // step 2 again
-		{"3万5", "选一个颜色"},    // step 3: colour, optional
-		{"back", "欠了多少"},       // back from 3 to 2
+		{"返回", "你叫什么名字"},      // back to step 1
+		{"Bob", "欠了多少"},       // step 2 again
+		{"3万5", "选一个颜色"},      // step 3: colour, optional
+		{"back", "欠了多少"},      // back from 3 to 2
 		{"1.2k", "[跳过]"},      // the optional step offers skip
 		{"skip", "DONE name=Bob fen=120000 colour="},
 		{"/t3", "你叫什么名字"},

@@ -341,7 +341,9 @@ func NoticeButtons(lang, id, period string) [][]msg.Button {
 	}}
 }
 
-func localise(lang string, r msg.Reply) msg.Reply { return i18n.LocalizeReplies(lang, []msg.Reply{r})[0] }
+func localise(lang string, r msg.Reply) msg.Reply {
+	return i18n.LocalizeReplies(lang, []msg.Reply{r})[0]
+}
 
 // DueText formats a due date for people.
 func DueText(lang, period string) string {
