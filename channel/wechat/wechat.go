@@ -38,6 +38,7 @@ import (
 	"time"
 
 	"loanbot/bot"
+	"loanbot/channel/internal/await"
 	"loanbot/msg"
 	"loanbot/store"
 )
@@ -106,16 +107,12 @@ type Adapter struct {
 	prefix      func() [16]byte
 	nonce       func() string
 
+	// inflight holds the messages being handled (or just handled) in this
+	// process, by user and message id: a retry of one waits for the same
+	// answer. The result is the part of the answer for the passive reply.
 	mu       sync.Mutex
-	inflight map[string]*delivery
+	inflight map[string]*await.Result[string]
 	work     sync.WaitGroup
-}
-
-// delivery is one message being handled (or just handled) in this process.
-type delivery struct {
-	done    chan struct{} // closed when the answer is ready
-	late    bool          // no request waits any more: the answer goes by the API
-	passive string        // the part of the answer for the HTTP reply
 }
 
 // Option configures an Adapter.
@@ -161,7 +158,7 @@ func New(cfg Config, eng Handler, st Store, opts ...Option) (*Adapter, error) {
 	}
 	a := &Adapter{cfg: cfg, eng: eng, st: st, log: slog.Default(), now: time.Now,
 		replyWithin: 4 * time.Second, maxSkew: 5 * time.Minute, keepDone: time.Minute,
-		inflight: map[string]*delivery{}}
+		inflight: map[string]*await.Result[string]{}}
 	if cfg.AESKey != "" {
 		c, err := NewCipher(cfg.AESKey, cfg.AppID)
 		if err != nil {
@@ -222,61 +219,82 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// post answers a message WeChat posts: it is read and authenticated,
+// admitted once, handed to the engine, and the answer awaited for the
+// passive reply.
 func (a *Adapter) post(w http.ResponseWriter, r *http.Request, ts, nonce string) {
+	body, plain, encrypted, ok := a.decode(w, r, ts, nonce)
+	if !ok {
+		return
+	}
+	m, ok := a.admit(w, r, ts, nonce, body, plain)
+	if !ok {
+		return
+	}
+	a.reply(w, &m, encrypted, a.handle(r.Context(), &m))
+}
+
+// decode reads the request's body and returns the message's XML, checked
+// against the signature and decrypted in the safe modes, or answers why
+// not.
+func (a *Adapter) decode(w http.ResponseWriter, r *http.Request, ts, nonce string) (body, plain []byte, encrypted, ok bool) {
 	q := r.URL.Query()
 	if r.ContentLength > maxBody {
 		http.Error(w, "too large", http.StatusRequestEntityTooLarge)
-		return
+		return nil, nil, false, false
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			http.Error(w, "too large", http.StatusRequestEntityTooLarge)
-			return
+			return nil, nil, false, false
 		}
 		http.Error(w, "bad body", http.StatusBadRequest)
-		return
+		return nil, nil, false, false
 	}
 	if !a.fresh(ts) {
 		http.Error(w, "stale timestamp", http.StatusForbidden)
-		return
+		return nil, nil, false, false
 	}
-	encrypted := q.Get("encrypt_type") == "aes"
-	var plain []byte
-	if encrypted {
-		if a.cipher == nil {
-			http.Error(w, "encrypted mode is not configured (WECHAT_AES_KEY)", http.StatusForbidden)
-			return
-		}
-		var env envelope
-		if err := xmlUnmarshal(body, &env); err != nil || env.Encrypt == "" {
-			http.Error(w, "bad XML", http.StatusBadRequest)
-			return
-		}
-		// Only what msg_signature covers is trusted: the plaintext fields
-		// of compatible mode are not.
-		if !VerifySignature(q.Get("msg_signature"), a.cfg.Token, ts, nonce, env.Encrypt) {
-			http.Error(w, "bad signature", http.StatusForbidden)
-			return
-		}
-		if plain, err = a.cipher.Decrypt(env.Encrypt); err != nil {
-			http.Error(w, "bad ciphertext", http.StatusBadRequest)
-			return
-		}
-	} else {
+	if q.Get("encrypt_type") != "aes" {
 		if a.cfg.Mode != ModePlain {
 			// With an AES key only what msg_signature covers is believed:
 			// a safe-mode URL stripped of encrypt_type is not plaintext.
 			http.Error(w, "plaintext messages are refused in "+a.cfg.Mode+" mode", http.StatusForbidden)
-			return
+			return nil, nil, false, false
 		}
 		if !VerifySignature(q.Get("signature"), a.cfg.Token, ts, nonce) {
 			http.Error(w, "bad signature", http.StatusForbidden)
-			return
+			return nil, nil, false, false
 		}
-		plain = body
+		return body, body, false, true
 	}
+	if a.cipher == nil {
+		http.Error(w, "encrypted mode is not configured (WECHAT_AES_KEY)", http.StatusForbidden)
+		return nil, nil, true, false
+	}
+	var env envelope
+	if err := xmlUnmarshal(body, &env); err != nil || env.Encrypt == "" {
+		http.Error(w, "bad XML", http.StatusBadRequest)
+		return nil, nil, true, false
+	}
+	// Only what msg_signature covers is trusted: the plaintext fields of
+	// compatible mode are not.
+	if !VerifySignature(q.Get("msg_signature"), a.cfg.Token, ts, nonce, env.Encrypt) {
+		http.Error(w, "bad signature", http.StatusForbidden)
+		return nil, nil, true, false
+	}
+	if plain, err = a.cipher.Decrypt(env.Encrypt); err != nil {
+		http.Error(w, "bad ciphertext", http.StatusBadRequest)
+		return nil, nil, true, false
+	}
+	return body, plain, true, true
+}
+
+// admit takes a message once per signed (timestamp, nonce) and parses it,
+// or answers why not.
+func (a *Adapter) admit(w http.ResponseWriter, r *http.Request, ts, nonce string, body, plain []byte) (message, bool) {
 	// A signed (timestamp, nonce) is used once: WeChat's retry of the
 	// same message comes with the same body; any other body under it is a
 	// replay of a leaked URL. Kept in Redis, shared by the replicas, for as
@@ -286,18 +304,23 @@ func (a *Adapter) post(w http.ResponseWriter, r *http.Request, ts, nonce string)
 	if err != nil {
 		a.log.Warn("wechat: nonce", "err", err)
 		http.Error(w, "unavailable", http.StatusServiceUnavailable) // WeChat retries
-		return
+		return message{}, false
 	}
 	if !same {
 		http.Error(w, "replayed request", http.StatusForbidden)
-		return
+		return message{}, false
 	}
 	m, ok := parseMessage(plain)
 	if !ok {
 		http.Error(w, "bad XML", http.StatusBadRequest)
-		return
+		return message{}, false
 	}
-	text := a.handle(r.Context(), &m)
+	return m, true
+}
+
+// reply writes the passive reply text to m, encrypted when m was; with no
+// text it acknowledges only ("success").
+func (a *Adapter) reply(w http.ResponseWriter, m *message, encrypted bool, text string) {
 	if text == "" {
 		io.WriteString(w, "success")
 		return
@@ -308,9 +331,12 @@ func (a *Adapter) post(w http.ResponseWriter, r *http.Request, ts, nonce string)
 		var enc string
 		if a.prefix != nil {
 			enc = a.cipher.EncryptWithPrefix(a.prefix(), out)
-		} else if enc, err = a.cipher.Encrypt(out); err != nil {
-			io.WriteString(w, "success")
-			return
+		} else {
+			var err error
+			if enc, err = a.cipher.Encrypt(out); err != nil {
+				io.WriteString(w, "success")
+				return
+			}
 		}
 		rts, rnonce := strconv.FormatInt(now, 10), a.newNonce()
 		out = encryptedReply(enc, Signature(a.cfg.Token, rts, rnonce, enc), rts, rnonce)
@@ -338,12 +364,24 @@ func (a *Adapter) newNonce() string {
 	return hex.EncodeToString(b[:])
 }
 
-// handle turns a message into the engine's input and returns the passive
-// reply ("" to acknowledge only).
+// handle hands a message to the engine and returns the passive reply (""
+// to acknowledge only).
 func (a *Adapter) handle(ctx context.Context, m *message) string {
+	user := Channel + ":" + m.FromUserName
+	in, reply, ok := a.inbound(ctx, m)
+	if !ok {
+		return reply
+	}
+	return a.await(ctx, user, in)
+}
+
+// inbound turns a message into the engine's input and notes it for the
+// quota. Not ok: the message is not for the engine, and reply (perhaps "")
+// is the whole answer.
+func (a *Adapter) inbound(ctx context.Context, m *message) (in bot.Inbound, reply string, ok bool) {
 	openid := m.FromUserName
 	user := Channel + ":" + openid
-	in := bot.Inbound{Channel: Channel, UserID: openid, ChatID: openid}
+	in = bot.Inbound{Channel: Channel, UserID: openid, ChatID: openid}
 	kind := "text"
 	switch m.MsgType {
 	case "text":
@@ -364,35 +402,44 @@ func (a *Adapter) handle(ctx context.Context, m *message) string {
 					a.log.Warn("wechat: pause reminders", "err", err)
 				}
 			}
-			return ""
+			return in, "", false
 		case "click":
 			cmd, ok := menuCommands[m.EventKey]
 			if !ok {
-				return ""
+				return in, "", false
 			}
 			in.Text, kind = cmd, "click"
 		default: // VIEW, LOCATION, TEMPLATESENDJOBFINISH …: nothing to say
-			return ""
+			return in, "", false
 		}
 	default: // image, voice, video, location, link …
 		a.noteInbound(ctx, user, "text")
-		return t(langOf(), "wechat.text_only")
+		return in, t(langOf(), "wechat.text_only"), false
 	}
 	a.noteInbound(ctx, user, kind)
+	return in, "", true
+}
 
+// await starts the engine on in, unless this process is already handling
+// that message (a retry of it), and waits up to replyWithin for the part
+// of the answer for the passive reply. Past that, or when WeChat hangs
+// up, the whole answer goes through the API and the request is only
+// acknowledged.
+func (a *Adapter) await(ctx context.Context, user string, in bot.Inbound) string {
 	key := user + "|" + in.MessageID
 	a.mu.Lock()
-	d, retry := a.inflight[key]
+	res, retry := a.inflight[key]
 	if !retry {
-		d = &delivery{done: make(chan struct{})}
-		a.inflight[key] = d
+		res = new(await.Result[string])
+		a.inflight[key] = res
 		a.work.Add(1)
 	}
 	a.mu.Unlock()
 	if !retry {
-		go a.run(context.WithoutCancel(ctx), key, user, in, d)
+		go a.run(context.WithoutCancel(ctx), key, user, in, res)
 	}
-	return a.wait(ctx, d)
+	passive, _ := res.Wait(ctx, a.replyWithin)
+	return passive
 }
 
 func (a *Adapter) noteInbound(ctx context.Context, user, kind string) {
@@ -402,9 +449,10 @@ func (a *Adapter) noteInbound(ctx context.Context, user, kind string) {
 }
 
 // run handles one message in the background: the messages kept for the
-// user first, then the engine's answer; the part a waiting request does
-// not take goes through the API.
-func (a *Adapter) run(ctx context.Context, key, user string, in bot.Inbound, d *delivery) {
+// user first, then the engine's answer. Its first part goes in the passive
+// reply if a request still waits for it; the rest, or all of it when no
+// request waits any more, goes through the API.
+func (a *Adapter) run(ctx context.Context, key, user string, in bot.Inbound, res *await.Result[string]) {
 	defer a.work.Done()
 	var kept []string
 	if msgs, err := a.st.DrainOutbox(ctx, user); err != nil {
@@ -430,15 +478,14 @@ func (a *Adapter) run(ctx context.Context, key, user string, in bot.Inbound, d *
 	}
 	chunks := split(text, maxBytes)
 
-	a.mu.Lock()
-	var rest []string
-	if !d.late && len(chunks) > 0 {
-		d.passive, rest = chunks[0], chunks[1:]
-	} else {
-		rest = chunks
+	var passive string
+	if len(chunks) > 0 {
+		passive = chunks[0]
 	}
-	close(d.done)
-	a.mu.Unlock()
+	rest := chunks
+	if taken, _ := res.Put(passive); taken && len(chunks) > 0 {
+		rest = chunks[1:]
+	}
 
 	if len(rest) > 0 {
 		if err := a.sendLater(ctx, user, rest); err != nil && !errors.Is(err, msg.ErrDeferred) {
@@ -455,27 +502,6 @@ func (a *Adapter) run(ctx context.Context, key, user string, in bot.Inbound, d *
 		delete(a.inflight, key)
 		a.mu.Unlock()
 	})
-}
-
-// wait waits for the answer until replyWithin; then the answer goes by the
-// API and the request is acknowledged.
-func (a *Adapter) wait(ctx context.Context, d *delivery) string {
-	timer := time.NewTimer(a.replyWithin)
-	defer timer.Stop()
-	select {
-	case <-d.done:
-	case <-timer.C:
-	case <-ctx.Done():
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	select {
-	case <-d.done:
-		return d.passive
-	default:
-		d.late = true
-		return ""
-	}
 }
 
 // Send delivers replies the user did not ask for just now (reminders)
