@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"time"
@@ -201,33 +200,6 @@ func (a *API) call(ctx context.Context, path string, query url.Values, contentTy
 	}
 }
 
-// UploadImage uploads a temporary image (kept by WeChat for 3 days) and
-// returns its media_id.
-func (a *API) UploadImage(ctx context.Context, name string, data []byte) (string, error) {
-	var b bytes.Buffer
-	w := multipart.NewWriter(&b)
-	part, err := w.CreateFormFile("media", name)
-	if err != nil {
-		return "", err
-	}
-	part.Write(data)
-	w.Close()
-	out, err := a.call(ctx, "/cgi-bin/media/upload", url.Values{"type": {"image"}}, w.FormDataContentType(), b.Bytes())
-	if err != nil {
-		return "", err
-	}
-	if out.MediaID == "" {
-		return "", errors.New("wechat media upload: no media_id")
-	}
-	return out.MediaID, nil
-}
-
-// SendImage sends an uploaded image as a customer-service message.
-func (a *API) SendImage(ctx context.Context, openID, mediaID string) error {
-	return a.Post(ctx, "/cgi-bin/message/custom/send", map[string]any{
-		"touser": openID, "msgtype": "image", "image": map[string]string{"media_id": mediaID}})
-}
-
 // do sends req and decodes its JSON answer. An error after the request may
 // have been written is errUncertain.
 func (a *API) do(req *http.Request, out any) error {
@@ -251,21 +223,6 @@ func (a *API) do(req *http.Request, out any) error {
 		return fmt.Errorf("wechat API: %w", err)
 	}
 	return nil
-}
-
-// SendText sends a customer-service text message.
-func (a *API) SendText(ctx context.Context, openID, text string) error {
-	return a.Post(ctx, "/cgi-bin/message/custom/send", map[string]any{
-		"touser": openID, "msgtype": "text", "text": map[string]string{"content": text}})
-}
-
-// SendTemplate sends a template message; the text goes in the "first"
-// field, as most reminder templates put their lead line there, and the
-// rest of the template's fields are left to it.
-func (a *API) SendTemplate(ctx context.Context, openID, templateID, text string) error {
-	return a.Post(ctx, "/cgi-bin/message/template/send", map[string]any{
-		"touser": openID, "template_id": templateID,
-		"data": map[string]any{"first": map[string]string{"value": text}}})
 }
 
 // Menu is the custom menu `loanbot wechat-menu` creates: the three things

@@ -87,9 +87,6 @@ const (
 	ModePlain      = "plain"
 )
 
-// quota is WeChat's customer-service allowance.
-var quota = store.Quota{Window: 48 * time.Hour, Max: 5, ClickWindow: time.Minute, ClickMax: 3}
-
 // Adapter is the /wechat endpoint and the channel's bot.Sender.
 type Adapter struct {
 	cfg    Config
@@ -442,26 +439,13 @@ func (a *Adapter) await(ctx context.Context, user string, in bot.Inbound) string
 	return passive
 }
 
-func (a *Adapter) noteInbound(ctx context.Context, user, kind string) {
-	if err := a.st.NoteInbound(ctx, user, kind, a.now(), quota); err != nil {
-		a.log.Warn("wechat: note inbound", "err", err)
-	}
-}
-
 // run handles one message in the background: the messages kept for the
 // user first, then the engine's answer. Its first part goes in the passive
 // reply if a request still waits for it; the rest, or all of it when no
 // request waits any more, goes through the API.
 func (a *Adapter) run(ctx context.Context, key, user string, in bot.Inbound, res *await.Result[string]) {
 	defer a.work.Done()
-	var kept []string
-	if msgs, err := a.st.DrainOutbox(ctx, user); err != nil {
-		a.log.Warn("wechat: outbox", "err", err)
-	} else {
-		for _, m := range msgs {
-			kept = append(kept, string(m.Data))
-		}
-	}
+	kept := a.drainKept(ctx, user)
 	reps, err := a.eng.Handle(ctx, in)
 	if err != nil {
 		a.log.Warn("wechat: engine", "err", err)
@@ -502,103 +486,4 @@ func (a *Adapter) run(ctx context.Context, key, user string, in bot.Inbound, res
 		delete(a.inflight, key)
 		a.mu.Unlock()
 	})
-}
-
-// Send delivers replies the user did not ask for just now (reminders)
-// through the customer-service API, within the quota; outside the 48-hour
-// window by template message where one is configured; otherwise they are
-// kept for the user's next message (msg.ErrDeferred).
-func (a *Adapter) Send(ctx context.Context, openid string, reps []bot.Reply) error {
-	return a.sendLater(ctx, Channel+":"+openid, split(render(reps, false), maxBytes))
-}
-
-// sendLater sends chunks to user by the API, each within the quota; what
-// cannot be sent is kept for the user's next message.
-func (a *Adapter) sendLater(ctx context.Context, user string, chunks []string) error {
-	openid := strings.TrimPrefix(user, Channel+":")
-	for i, c := range chunks {
-		err := a.sendOne(ctx, user, openid, c)
-		switch {
-		case err == nil:
-			continue
-		case errors.Is(err, msg.ErrBlocked):
-			return err
-		case errors.Is(err, errUncertain):
-			// Perhaps delivered: sending it again could show it twice, and
-			// keeping it could too. Logged, not repeated.
-			a.log.Warn("wechat: customer-service message uncertain", "err", err)
-			continue
-		}
-		if !errors.Is(err, errKeep) {
-			a.log.Warn("wechat: customer-service message", "err", err)
-		}
-		if i == 0 && a.api != nil && a.cfg.TemplateID != "" && errors.Is(err, errOutside) {
-			if terr := a.api.SendTemplate(ctx, openid, a.cfg.TemplateID, strings.Join(chunks, "\n\n")); terr == nil {
-				return nil
-			} else {
-				a.log.Warn("wechat: template message", "err", terr)
-			}
-		}
-		return a.keep(ctx, user, chunks[i:])
-	}
-	return nil
-}
-
-var (
-	errKeep    = errors.New("wechat: kept for the user's next message")
-	errOutside = errors.New("wechat: outside the user's 48-hour window")
-)
-
-// sendOne sends one text within the quota. errKeep (wrapped, and errOutside
-// when the window is closed) says it could not go now.
-func (a *Adapter) sendOne(ctx context.Context, user, openid, text string) error {
-	if a.api == nil {
-		return errKeep
-	}
-	switch err := a.st.ReserveQuota(ctx, user, a.now(), quota); {
-	case errors.Is(err, store.ErrWindowClosed):
-		return errors.Join(errKeep, errOutside)
-	case errors.Is(err, store.ErrQuotaSpent):
-		return errKeep
-	case err != nil:
-		return err
-	}
-	err := a.api.SendText(ctx, openid, text)
-	var ae *APIError
-	if errors.As(err, &ae) {
-		switch ae.Code {
-		case codeOutOfWindow:
-			return errors.Join(errKeep, errOutside)
-		case codeOverQuota:
-			return errKeep
-		case codeUnfollowed, codeBlocked:
-			return msg.ErrBlocked
-		}
-	}
-	return err
-}
-
-// sendImage uploads an image and sends it within the quota; one that
-// cannot go now is dropped (the text said what it shows).
-func (a *Adapter) sendImage(ctx context.Context, user string, img *bot.Attachment) error {
-	if err := a.st.ReserveQuota(ctx, user, a.now(), quota); err != nil {
-		return err
-	}
-	id, err := a.api.UploadImage(ctx, img.Name, img.Data)
-	if err != nil {
-		return err
-	}
-	return a.api.SendImage(ctx, strings.TrimPrefix(user, Channel+":"), id)
-}
-
-// keep puts texts in the user's outbox, delivered with their next reply.
-func (a *Adapter) keep(ctx context.Context, user string, texts []string) error {
-	msgs := make([]store.WebMessage, len(texts))
-	for i, s := range texts {
-		msgs[i] = store.WebMessage{ID: strconv.FormatInt(a.now().UnixNano(), 36) + "." + strconv.Itoa(i), Data: []byte(s)}
-	}
-	if err := a.st.PushOutbox(ctx, user, msgs); err != nil {
-		return err
-	}
-	return msg.ErrDeferred
 }
