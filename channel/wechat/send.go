@@ -60,7 +60,7 @@ func (a *Adapter) sendLater(ctx context.Context, user string, chunks []string) e
 			a.log.Warn("wechat: customer-service message", "err", err)
 		}
 		if i == 0 && a.api != nil && a.cfg.TemplateID != "" && errors.Is(err, errOutside) {
-			if terr := a.api.SendTemplate(ctx, openid, a.cfg.TemplateID, strings.Join(chunks, "\n\n")); terr == nil {
+			if terr := a.api.sendTemplate(ctx, openid, a.cfg.TemplateID, strings.Join(chunks, "\n\n")); terr == nil {
 				return nil
 			} else {
 				a.log.Warn("wechat: template message", "err", terr)
@@ -90,8 +90,8 @@ func (a *Adapter) sendOne(ctx context.Context, user, openid, text string) error 
 	case err != nil:
 		return err
 	}
-	err := a.api.SendText(ctx, openid, text)
-	var ae *APIError
+	err := a.api.sendText(ctx, openid, text)
+	var ae *apiError
 	if errors.As(err, &ae) {
 		switch ae.Code {
 		case codeOutOfWindow:
@@ -111,11 +111,11 @@ func (a *Adapter) sendImage(ctx context.Context, user string, img *bot.Attachmen
 	if err := a.st.ReserveQuota(ctx, user, a.now(), quota); err != nil {
 		return err
 	}
-	id, err := a.api.UploadImage(ctx, img.Name, img.Data)
+	id, err := a.api.uploadImage(ctx, img.Name, img.Data)
 	if err != nil {
 		return err
 	}
-	return a.api.SendImage(ctx, strings.TrimPrefix(user, Channel+":"), id)
+	return a.api.sendImage(ctx, strings.TrimPrefix(user, Channel+":"), id)
 }
 
 // keep puts texts in the user's outbox, delivered with their next reply.
@@ -145,24 +145,24 @@ func (a *Adapter) drainKept(ctx context.Context, user string) []string {
 	return kept
 }
 
-// SendText sends a customer-service text message.
-func (a *API) SendText(ctx context.Context, openID, text string) error {
-	return a.Post(ctx, "/cgi-bin/message/custom/send", map[string]any{
+// sendText sends a customer-service text message.
+func (a *API) sendText(ctx context.Context, openID, text string) error {
+	return a.post(ctx, "/cgi-bin/message/custom/send", map[string]any{
 		"touser": openID, "msgtype": "text", "text": map[string]string{"content": text}})
 }
 
-// SendTemplate sends a template message; the text goes in the "first"
+// sendTemplate sends a template message; the text goes in the "first"
 // field, as most reminder templates put their lead line there, and the
 // rest of the template's fields are left to it.
-func (a *API) SendTemplate(ctx context.Context, openID, templateID, text string) error {
-	return a.Post(ctx, "/cgi-bin/message/template/send", map[string]any{
+func (a *API) sendTemplate(ctx context.Context, openID, templateID, text string) error {
+	return a.post(ctx, "/cgi-bin/message/template/send", map[string]any{
 		"touser": openID, "template_id": templateID,
 		"data": map[string]any{"first": map[string]string{"value": text}}})
 }
 
-// UploadImage uploads a temporary image (kept by WeChat for 3 days) and
+// uploadImage uploads a temporary image (kept by WeChat for 3 days) and
 // returns its media_id.
-func (a *API) UploadImage(ctx context.Context, name string, data []byte) (string, error) {
+func (a *API) uploadImage(ctx context.Context, name string, data []byte) (string, error) {
 	var b bytes.Buffer
 	w := multipart.NewWriter(&b)
 	part, err := w.CreateFormFile("media", name)
@@ -181,8 +181,8 @@ func (a *API) UploadImage(ctx context.Context, name string, data []byte) (string
 	return out.MediaID, nil
 }
 
-// SendImage sends an uploaded image as a customer-service message.
-func (a *API) SendImage(ctx context.Context, openID, mediaID string) error {
-	return a.Post(ctx, "/cgi-bin/message/custom/send", map[string]any{
+// sendImage sends an uploaded image as a customer-service message.
+func (a *API) sendImage(ctx context.Context, openID, mediaID string) error {
+	return a.post(ctx, "/cgi-bin/message/custom/send", map[string]any{
 		"touser": openID, "msgtype": "image", "image": map[string]string{"media_id": mediaID}})
 }

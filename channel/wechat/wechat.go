@@ -46,14 +46,14 @@ import (
 // Channel is the engine's name of this channel: users are "wx:<openid>".
 const Channel = "wx"
 
-// Handler is the engine (*bot.Engine).
-type Handler interface {
+// handler is the engine (*bot.Engine).
+type handler interface {
 	Handle(ctx context.Context, in bot.Inbound) ([]bot.Reply, error)
 }
 
-// Store is what the adapter keeps in Redis (*store.Store).
-type Store interface {
-	Secrets
+// storage is what the adapter keeps in Redis (*store.Store).
+type storage interface {
+	secretStore
 	NoteInbound(ctx context.Context, user, kind string, now time.Time, q store.Quota) error
 	ReserveQuota(ctx context.Context, user string, now time.Time, q store.Quota) error
 	PushOutbox(ctx context.Context, user string, msgs []store.WebMessage) error
@@ -61,8 +61,8 @@ type Store interface {
 	ClaimOnce(ctx context.Context, channel, id, value string, ttl time.Duration) (bool, error)
 }
 
-// Reminders pauses a user's reminders (*remind.Service).
-type Reminders interface {
+// reminders pauses a user's reminders (*remind.Service).
+type reminders interface {
 	PauseAll(ctx context.Context, user string, now time.Time) error
 }
 
@@ -92,9 +92,9 @@ type Adapter struct {
 	cfg    Config
 	cipher *Cipher // nil: plaintext mode only
 	api    *API    // nil: no API credentials
-	eng    Handler
-	st     Store
-	rem    Reminders
+	eng    handler
+	st     storage
+	rem    reminders
 	log    *slog.Logger
 
 	now         func() time.Time
@@ -119,13 +119,13 @@ type Option func(*Adapter)
 func WithLogger(l *slog.Logger) Option { return func(a *Adapter) { a.log = l } }
 
 // WithReminders lets unsubscribe pause the user's reminders.
-func WithReminders(r Reminders) Option { return func(a *Adapter) { a.rem = r } }
+func WithReminders(r reminders) Option { return func(a *Adapter) { a.rem = r } }
 
-// WithHTTPClient sets the client for API calls.
-func WithHTTPClient(c *http.Client) Option { return func(a *Adapter) { a.api.client = c } }
+// withHTTPClient sets the client for API calls.
+func withHTTPClient(c *http.Client) Option { return func(a *Adapter) { a.api.client = c } }
 
-// WithClock sets the clock (tests replaying the documentation's samples).
-func WithClock(now func() time.Time) Option {
+// withClock sets the clock (tests replaying the documentation's samples).
+func withClock(now func() time.Time) Option {
 	return func(a *Adapter) {
 		a.now = now
 		if a.api != nil {
@@ -134,10 +134,10 @@ func WithClock(now func() time.Time) Option {
 	}
 }
 
-// WithReplyWithin sets how long a request waits for the engine before it is
+// withReplyWithin sets how long a request waits for the engine before it is
 // acknowledged and the answer sent through the API (default 4 s: WeChat
 // gives up after 5).
-func WithReplyWithin(d time.Duration) Option { return func(a *Adapter) { a.replyWithin = d } }
+func withReplyWithin(d time.Duration) Option { return func(a *Adapter) { a.replyWithin = d } }
 
 // withRandom fixes the encryption prefix and nonce of replies (tests).
 func withRandom(prefix [16]byte, nonce string) Option {
@@ -149,7 +149,7 @@ func withRandom(prefix [16]byte, nonce string) Option {
 
 // New makes the adapter. The AES key is checked here, so a wrong
 // WECHAT_AES_KEY stops the binary at start-up.
-func New(cfg Config, eng Handler, st Store, opts ...Option) (*Adapter, error) {
+func New(cfg Config, eng handler, st storage, opts ...Option) (*Adapter, error) {
 	if cfg.Token == "" {
 		return nil, errors.New("wechat: WECHAT_TOKEN is empty")
 	}
@@ -327,7 +327,7 @@ func (a *Adapter) reply(w http.ResponseWriter, m *message, encrypted bool, text 
 	if encrypted {
 		var enc string
 		if a.prefix != nil {
-			enc = a.cipher.EncryptWithPrefix(a.prefix(), out)
+			enc = a.cipher.encryptWithPrefix(a.prefix(), out)
 		} else {
 			var err error
 			if enc, err = a.cipher.Encrypt(out); err != nil {
