@@ -18,6 +18,11 @@ import (
 type limiter struct {
 	global, chat, group rate
 
+	// now and sleep are the clock: time.Now and sleep, or a test's fake
+	// one, so that the schedule is tested without waiting on real time.
+	now   func() time.Time
+	sleep func(ctx context.Context, d time.Duration)
+
 	mu     sync.Mutex
 	next   time.Time           // the bot's next free slot
 	chats  map[int64]time.Time // each chat's next free slot (groups too)
@@ -36,6 +41,8 @@ func newLimiter() *limiter {
 		chat:   rate{time.Second, 3},
 		group:  rate{3 * time.Second, 1}, // 20 a minute
 		chats:  map[int64]time.Time{},
+		now:    time.Now,
+		sleep:  sleep,
 	}
 }
 
@@ -49,7 +56,7 @@ func (l *limiter) wait(ctx context.Context, chat int64) {
 		cr = l.group
 	}
 	l.mu.Lock()
-	now := time.Now()
+	now := l.now()
 	// The earliest time both schedules allow: a schedule that is ahead by
 	// less than its burst allowance does not hold a message back.
 	at := now
@@ -70,7 +77,7 @@ func (l *limiter) wait(ctx context.Context, chat int64) {
 		l.pruned = now
 	}
 	l.mu.Unlock()
-	sleep(ctx, time.Until(at))
+	l.sleep(ctx, at.Sub(now))
 }
 
 // pause holds the chat's other messages for d (Telegram answered 429 with
@@ -81,7 +88,7 @@ func (l *limiter) pause(chat int64, d time.Duration) {
 		cr = l.group
 	}
 	l.mu.Lock()
-	if t := time.Now().Add(d + cr.allowance()); t.After(l.chats[chat]) {
+	if t := l.now().Add(d + cr.allowance()); t.After(l.chats[chat]) {
 		l.chats[chat] = t
 	}
 	l.mu.Unlock()

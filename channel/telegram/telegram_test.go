@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -580,47 +581,99 @@ func TestGroupsGetCommandsAndMentionsOnlyAndPersonalMattersMoveToPrivate(t *test
 	}
 }
 
+// fakeClock is a limiter's clock that waits on nothing: sleep records
+// the wait, and passes it on the clock when advance is set (one sender
+// sending in turn) or not (senders that all came at the same instant).
+type fakeClock struct {
+	mu      sync.Mutex
+	t       time.Time
+	advance bool
+	slept   []time.Duration
+}
+
+func (c *fakeClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) sleep(_ context.Context, d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.slept = append(c.slept, d)
+	if c.advance && d > 0 {
+		c.t = c.t.Add(d)
+	}
+}
+
+// waited is how long the last wait slept.
+func (c *fakeClock) waited() time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.slept[len(c.slept)-1]
+}
+
+func newFakeLimiter(advance bool) (*limiter, *fakeClock) {
+	c := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), advance: advance}
+	l := newLimiter()
+	l.now, l.sleep = c.now, c.sleep
+	return l, c
+}
+
 func TestLimiterSpacesChatsGroupsAndTheBot(t *testing.T) {
 	ctx := context.Background()
-	l := newLimiter()
+	l, clk := newFakeLimiter(true)
 	l.global.every = 0
 	l.chat = rate{50 * time.Millisecond, 3}
 	l.group = rate{200 * time.Millisecond, 1}
-	start := time.Now()
-	for range 3 { // a burst of three goes at once
+	for i := range 3 { // a burst of three goes at once
 		l.wait(ctx, 5)
-	}
-	if d := time.Since(start); d > 30*time.Millisecond {
-		t.Errorf("a burst of 3 to one chat took %v", d)
+		if d := clk.waited(); d > 0 {
+			t.Errorf("message %d of a burst of 3 to one chat waited %v", i+1, d)
+		}
 	}
 	l.wait(ctx, 5)
-	if d := time.Since(start); d < 40*time.Millisecond {
-		t.Errorf("the 4th message to one chat went after %v", d)
+	if d := clk.waited(); d != 50*time.Millisecond {
+		t.Errorf("the 4th message to one chat waited %v, want 50ms", d)
 	}
 	l.wait(ctx, -100)
-	start = time.Now()
 	l.wait(ctx, -100)
-	if d := time.Since(start); d < 180*time.Millisecond {
-		t.Errorf("two messages to one group %v apart", d)
+	if d := clk.waited(); d != 200*time.Millisecond {
+		t.Errorf("two messages to one group %v apart, want 200ms", d)
 	}
-	start = time.Now()
 	l.wait(ctx, 6) // another chat is not held up
-	if d := time.Since(start); d > 30*time.Millisecond {
+	if d := clk.waited(); d > 0 {
 		t.Errorf("another chat waited %v", d)
 	}
 
-	g := newLimiter()
+	// 20 messages to 20 chats at the same instant, 100/s for the bot: one
+	// goes at once and each other one 10 ms after the one before.
+	g, gclk := newFakeLimiter(false)
 	g.global = rate{10 * time.Millisecond, 1}
 	g.chat, g.group = rate{}, rate{}
 	var wg sync.WaitGroup
-	start = time.Now()
 	for i := range 20 {
-		wg.Add(1)
-		go func() { defer wg.Done(); g.wait(ctx, int64(i)) }()
+		wg.Go(func() { g.wait(ctx, int64(i)) })
 	}
 	wg.Wait()
-	if d := time.Since(start); d < 180*time.Millisecond {
-		t.Errorf("20 messages at 100/s took %v", d)
+	waits := slices.Clone(gclk.slept)
+	slices.Sort(waits)
+	for i, d := range waits {
+		if want := time.Duration(i) * 10 * time.Millisecond; d != want {
+			t.Errorf("20 messages at 100/s: waits %v, want 0, 10ms, 20ms … 190ms", waits)
+			break
+		}
+	}
+}
+
+// A 429 with retry_after holds the chat's next message until then.
+func TestLimiterPauseHoldsTheChat(t *testing.T) {
+	l, clk := newFakeLimiter(true)
+	l.global.every = 0
+	l.pause(7, 2*time.Second)
+	l.wait(context.Background(), 7)
+	if d := clk.waited(); d != 2*time.Second {
+		t.Errorf("the message after a 429 with retry_after 2s waited %v", d)
 	}
 }
 

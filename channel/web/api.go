@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"loanbot/bot"
+	"loanbot/channel/internal/await"
 	"loanbot/msg"
 	"loanbot/store"
 )
@@ -151,42 +152,64 @@ func validID(id string) bool {
 	return true
 }
 
-// message handles POST /api/message.
+// message handles POST /api/message: the message is read, its sender
+// admitted, the message kept, and the engine's answer awaited.
 func (s *Server) message(w http.ResponseWriter, r *http.Request) {
+	req, ok := decodeMessage(w, r)
+	if !ok {
+		return
+	}
+	id, ok := s.admit(w, r)
+	if !ok {
+		return
+	}
+	s.await(w, r, s.keepMessage(r, id, req))
+}
+
+// decodeMessage reads and checks the posted message, or answers why not.
+func decodeMessage(w http.ResponseWriter, r *http.Request) (request, bool) {
+	var req request
 	if crossSite(r) {
 		apiError(w, http.StatusForbidden, "cross_origin")
-		return
+		return req, false
 	}
 	if !isJSON(r) {
 		apiError(w, http.StatusUnsupportedMediaType, "json_only")
-		return
+		return req, false
 	}
 	if r.ContentLength > maxBody {
 		apiError(w, http.StatusRequestEntityTooLarge, "too_large")
-		return
+		return req, false
 	}
-	var req request
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
 	if err := dec.Decode(&req); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			apiError(w, http.StatusRequestEntityTooLarge, "too_large")
-			return
+			return req, false
 		}
 		apiError(w, http.StatusBadRequest, "bad_json")
-		return
+		return req, false
 	}
 	req.Text = strings.TrimSpace(req.Text)
 	switch {
 	case !validID(req.ID):
 		apiError(w, http.StatusBadRequest, "bad_id")
-		return
+		return req, false
 	case req.Payload == "" && req.Text == "",
 		len(req.Payload) > maxPayload || !utf8.ValidString(req.Payload) || !utf8.ValidString(req.Text),
 		req.Silent && req.Text != "/start":
 		apiError(w, http.StatusBadRequest, "bad_message")
-		return
+		return req, false
 	}
+	return req, true
+}
+
+// admit lets the message in: within its address's budget, from a page that
+// has its identity, while the server is not closing. It returns the
+// identity; admitted, the message counts as work that Close waits for, and
+// the caller must see it end (await does).
+func (s *Server) admit(w http.ResponseWriter, r *http.Request) (string, bool) {
 	if s.addrLimit > 0 {
 		n, err := s.st.CountAddr(r.Context(), s.clientAddr(r), s.addrWindow)
 		if err != nil {
@@ -194,7 +217,7 @@ func (s *Server) message(w http.ResponseWriter, r *http.Request) {
 		} else if n > s.addrLimit {
 			w.Header().Set("Retry-After", strconv.Itoa(int(s.addrWindow/time.Second)+1))
 			apiError(w, http.StatusTooManyRequests, "rate_limited")
-			return
+			return "", false
 		}
 	}
 	id := s.user(r)
@@ -202,94 +225,113 @@ func (s *Server) message(w http.ResponseWriter, r *http.Request) {
 		// No identity: the page (GET /) gives one; the page's script fetches
 		// it and sends again.
 		apiError(w, http.StatusUnauthorized, "no_session")
-		return
+		return "", false
 	}
-	user := Channel + ":" + id
-	now := time.Now()
+	if !s.begin() {
+		apiError(w, http.StatusServiceUnavailable, "closing")
+		return "", false
+	}
+	return id, true
+}
 
-	in := bot.Inbound{Channel: Channel, UserID: id, ChatID: id, LangHint: langHint(r), MessageID: req.ID}
-	shown := entry{ID: req.ID, From: "user", At: now.UnixMilli()}
+// turn is one message on its way through the engine.
+type turn struct {
+	user      string // "web:<id>"
+	in        bot.Inbound
+	id        string // the message's id: its replies are "<id>.<n>"
+	silent    bool   // the page's own /start, not in the history
+	after     string // the history entry the replies follow ("" for none)
+	shownKept bool   // the user's message is in the history
+	// young: the identity has not gone past its first message (the history
+	// holds at most the welcome and this one), so what it leaves in Redis
+	// is kept briefly; its next message keeps everything for as long as any
+	// conversation.
+	young bool
+}
+
+// keepMessage turns the request into the engine's input and puts the
+// user's message, as shown on the page, in the history.
+func (s *Server) keepMessage(r *http.Request, id string, req request) *turn {
+	t := &turn{user: Channel + ":" + id, id: req.ID, silent: req.Silent, after: req.ID,
+		in: bot.Inbound{Channel: Channel, UserID: id, ChatID: id, LangHint: langHint(r), MessageID: req.ID}}
+	shown := entry{ID: req.ID, From: "user", At: time.Now().UnixMilli()}
 	if req.Payload != "" {
-		in.Payload = req.Payload
+		t.in.Payload = req.Payload
 		shown.Text = truncate(strings.TrimSpace(req.Label), maxLabel)
 		if shown.Text == "" {
 			shown.Text = req.Payload
 		}
 	} else {
-		in.Text = req.Text
+		t.in.Text = req.Text
 		shown.Text = truncate(req.Text, maxText)
 	}
-	if !s.begin() {
-		apiError(w, http.StatusServiceUnavailable, "closing")
-		return
-	}
-	after := req.ID
-	shownKept := false // the user's message is in the history
-	// young: the identity has not gone past its first message (the history
-	// holds at most the welcome and this one), so what it leaves in Redis
-	// is kept briefly; its next message keeps everything for as long as any
-	// conversation.
-	young := false
 	if req.Silent {
-		after = ""
-	} else if n, err := s.st.AppendHistory(r.Context(), user, "", encode([]entry{shown}), s.historyMax, s.historyBytes); err != nil {
+		t.after = ""
+	} else if n, err := s.st.AppendHistory(r.Context(), t.user, "", encode([]entry{shown}), s.historyMax, s.historyBytes); err != nil {
 		// Keep going: the engine answers (it may say to resend); the
 		// replies then have no message to follow and are not kept.
 		s.log.Warn("web: keep message", "err", err)
 	} else {
-		shownKept = true
-		young = n <= youngEntries
+		t.shownKept = true
+		t.young = n <= youngEntries
 	}
+	return t
+}
 
-	// The engine runs apart from the request: a browser that goes away
-	// does not cut a message in half, and a slow answer still arrives.
-	type result struct {
-		es   []entry
-		kept bool // in the history (false: the user was deleted meanwhile: /forget)
-		gone bool // the user's message was kept, and is no more: /forget
+// replies is the engine's answer to a turn, kept in the history.
+type replies struct {
+	es   []entry
+	kept bool // in the history (false: the user was deleted meanwhile: /forget)
+	gone bool // the user's message was kept, and is no more: /forget
+}
+
+// handle runs the engine on the turn and keeps its replies.
+func (s *Server) handle(ctx context.Context, t *turn) replies {
+	reps, err := s.eng.Handle(ctx, t.in)
+	if err != nil {
+		s.log.Warn("web: handle", "err", err)
 	}
-	done := make(chan result)
-	// stop tells the engine's goroutine that the request stopped waiting:
-	// true when the answer is to go through the stream instead.
-	stop := make(chan bool, 1)
-	go func() {
-		defer s.work.Done()
-		ctx := context.WithoutCancel(r.Context())
-		reps, err := s.eng.Handle(ctx, in)
+	res := replies{es: botEntries(t.id, reps, time.Now(), false)}
+	young := t.young
+	if len(res.es) > 0 {
+		n, err := s.st.AppendHistory(ctx, t.user, t.after, encode(res.es), s.historyMax, s.historyBytes)
 		if err != nil {
-			s.log.Warn("web: handle", "err", err)
+			s.log.Warn("web: keep replies", "err", err)
 		}
-		res := result{es: botEntries(req.ID, reps, time.Now(), false)}
-		if len(res.es) > 0 {
-			n, err := s.st.AppendHistory(ctx, user, after, encode(res.es), s.historyMax, s.historyBytes)
-			if err != nil {
-				s.log.Warn("web: keep replies", "err", err)
-			}
-			res.kept = n > 0
-			res.gone = err == nil && !res.kept && shownKept
-			if req.Silent {
-				young = res.kept && n <= youngEntries
-			}
+		res.kept = n > 0
+		res.gone = err == nil && !res.kept && t.shownKept
+		if t.silent {
+			young = res.kept && n <= youngEntries
 		}
-		if young {
-			if err := s.st.KeepBriefly(ctx, user, s.briefly); err != nil {
-				s.log.Warn("web: brief life", "err", err)
-			}
+	}
+	if young {
+		if err := s.st.KeepBriefly(ctx, t.user, s.briefly); err != nil {
+			s.log.Warn("web: brief life", "err", err)
 		}
-		select {
-		case done <- res:
-		case late := <-stop:
-			if late && res.kept {
+	}
+	return res
+}
+
+// await answers the request with the engine's replies when they come
+// within replyTimeout. The engine runs apart from the request: a browser
+// that goes away does not cut a message in half, and a slow answer still
+// arrives, through the event stream.
+func (s *Server) await(w http.ResponseWriter, r *http.Request, t *turn) {
+	ctx := context.WithoutCancel(r.Context())
+	res, o := await.Do(r.Context(), s.replyTimeout,
+		func() replies { return s.handle(ctx, t) },
+		func(res replies, o await.Outcome) {
+			defer s.work.Done()
+			// Gone: the replies are in the history for the next visit.
+			if o == await.TimedOut && res.kept {
 				ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 				defer cancel()
-				s.deliver(ctx, user, res.es)
+				s.deliver(ctx, t.user, res.es)
 			}
-		}
-	}()
-	t := time.NewTimer(s.replyTimeout)
-	defer t.Stop()
-	select {
-	case res := <-done:
+		})
+	switch o {
+	case await.InTime:
+		s.work.Done() // the late callback, the other end of admit's begin, will not run
 		if res.gone {
 			// The user's history went away under this message: /forget.
 			// The page goes on as someone new, with an id that nothing
@@ -297,13 +339,10 @@ func (s *Server) message(w http.ResponseWriter, r *http.Request) {
 			s.setCookie(w, r, newID())
 		}
 		writeJSON(w, http.StatusOK, answer{Messages: views(res.es), Lang: langOf(res.es)})
-	case <-t.C:
+	case await.TimedOut:
 		// Too slow for this request: the page keeps its typing indicator
 		// until the answer comes through the stream (or the next visit).
-		stop <- true
 		writeJSON(w, http.StatusAccepted, answer{Messages: []view{}, Pending: true})
-	case <-r.Context().Done():
-		stop <- false // gone: the replies are in the history for the next visit
 	}
 }
 

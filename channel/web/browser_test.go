@@ -13,7 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"loanbot/bot"
-	"loanbot/channel/web/internal/browsertest"
+	"loanbot/internal/browsertest"
 	"loanbot/msg"
 )
 

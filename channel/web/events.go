@@ -165,6 +165,8 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer s.hub.remove(user, st)
+	// Subscribed before the preamble goes out: a page that has the
+	// preamble also gets what other replicas send it.
 	s.subscribe()
 
 	rc := http.NewResponseController(w)

@@ -473,8 +473,11 @@ func TestReminderCrossesReplicas(t *testing.T) {
 	u.base = b.http.URL // the page reconnects to replica b
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	// Once the stream's preamble arrived, b's subscription is up: the
+	// stream subscribes before it writes the preamble, and the store has
+	// sent SUBSCRIBE on its connection before it returns, ahead of the
+	// round trips of the Send below.
 	ev := u.events(ctx)
-	time.Sleep(200 * time.Millisecond) // b's subscription is up
 	err := a.srv.Send(context.Background(), id, []bot.Reply{{Text: "跨副本的提醒"}})
 	if !errors.Is(err, msg.ErrDeferred) {
 		t.Fatalf("send on a replica without the page: %v", err)
@@ -484,24 +487,30 @@ func TestReminderCrossesReplicas(t *testing.T) {
 	}
 }
 
-// slow is an engine that takes its time.
+// slow is an engine that answers only when the test lets it (closes
+// release), or at once when release is nil; it records what it was given.
 type slow struct {
-	d  time.Duration
-	mu sync.Mutex
-	in []bot.Inbound
+	release chan struct{}
+	mu      sync.Mutex
+	in      []bot.Inbound
 }
 
 func (s *slow) Handle(ctx context.Context, in bot.Inbound) ([]bot.Reply, error) {
 	s.mu.Lock()
 	s.in = append(s.in, in)
 	s.mu.Unlock()
-	time.Sleep(s.d)
+	if s.release != nil {
+		<-s.release
+	}
 	return []bot.Reply{{Text: "慢慢来的回答：" + in.Text}}, nil
 }
 
 func TestSlowAnswerComesThroughTheStream(t *testing.T) {
-	eng := &slow{d: 300 * time.Millisecond}
+	eng := &slow{release: make(chan struct{})}
 	c := newChatOn(t, storetest.Store(t), eng, WithReplyTimeout(50*time.Millisecond))
+	var once sync.Once
+	answer := func() { once.Do(func() { close(eng.release) }) }
+	t.Cleanup(answer) // before the server closes, which waits for the engine
 	u := c.client(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -510,6 +519,7 @@ func TestSlowAnswerComesThroughTheStream(t *testing.T) {
 		t.Fatalf("status %d %+v, want 202 pending", code, a)
 	}
 	ev := u.events(ctx) // as the page does after a message
+	answer()            // the engine answers only now, with the stream open
 	if v := next(t, ev); v.Text != "慢慢来的回答：在吗" || v.Push {
 		t.Errorf("event %+v", v)
 	}

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"time"
@@ -15,24 +14,24 @@ import (
 	"loanbot/store"
 )
 
-// DefaultAPIURL is WeChat's API host.
-const DefaultAPIURL = "https://api.weixin.qq.com"
+// defaultAPIURL is WeChat's API host.
+const defaultAPIURL = "https://api.weixin.qq.com"
 
-// Secrets is where the access_token is kept for every replica (*store.Store).
-type Secrets interface {
+// secretStore is where the access_token is kept for every replica (*store.Store).
+type secretStore interface {
 	ChannelSecret(ctx context.Context, channel, name string) (store.Secret, bool, error)
 	SetChannelSecret(ctx context.Context, channel, name, value string, ttl time.Duration) (store.Secret, error)
 	DeleteSecretIf(ctx context.Context, channel, name string, sec store.Secret) error
 	TryLock(ctx context.Context, channel, name string, ttl time.Duration) (unlock func(), ok bool, err error)
 }
 
-// APIError is an error code of WeChat's API.
-type APIError struct {
+// apiError is an error code of WeChat's API.
+type apiError struct {
 	Code int
 	Msg  string
 }
 
-func (e *APIError) Error() string { return fmt.Sprintf("wechat API errcode %d: %s", e.Code, e.Msg) }
+func (e *apiError) Error() string { return fmt.Sprintf("wechat API errcode %d: %s", e.Code, e.Msg) }
 
 // Error codes the adapter acts on.
 const (
@@ -54,14 +53,14 @@ var errUncertain = errors.New("wechat: no answer from the API; the message may h
 type API struct {
 	base, appID, secret string
 	client              *http.Client
-	secrets             Secrets
+	secrets             secretStore
 	now                 func() time.Time
 }
 
 // NewAPI makes an API client for appID/secret on base (WECHAT_API_URL).
-func NewAPI(base, appID, secret string, secrets Secrets, client *http.Client) *API {
+func NewAPI(base, appID, secret string, secrets secretStore, client *http.Client) *API {
 	if base == "" {
-		base = DefaultAPIURL
+		base = defaultAPIURL
 	}
 	if client == nil {
 		client = &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
@@ -127,7 +126,7 @@ func (a *API) fetchToken(ctx context.Context) (store.Secret, error) {
 		return store.Secret{}, fmt.Errorf("wechat access_token: %w", err)
 	}
 	if out.ErrCode != 0 || out.AccessToken == "" {
-		return store.Secret{}, fmt.Errorf("wechat access_token (check WECHAT_APP_ID and WECHAT_APP_SECRET): %w", &APIError{out.ErrCode, out.ErrMsg})
+		return store.Secret{}, fmt.Errorf("wechat access_token (check WECHAT_APP_ID and WECHAT_APP_SECRET): %w", &apiError{out.ErrCode, out.ErrMsg})
 	}
 	ttl := time.Duration(out.ExpiresIn)*time.Second - tokenMargin
 	if ttl < time.Minute {
@@ -136,11 +135,11 @@ func (a *API) fetchToken(ctx context.Context) (store.Secret, error) {
 	return a.secrets.SetChannelSecret(ctx, "wx", a.tokenName(), out.AccessToken, ttl)
 }
 
-// Post calls path with body as JSON and the access_token. A token WeChat
+// post calls path with body as JSON and the access_token. A token WeChat
 // refuses (40001, 40014, 42001: revoked by another fetch, or expired) is
 // dropped from Redis, only if it is still the one there, and the call made
 // once more with a fresh one. A timeout is errUncertain and not retried.
-func (a *API) Post(ctx context.Context, path string, body any) error {
+func (a *API) post(ctx context.Context, path string, body any) error {
 	data, err := json.Marshal(body)
 	if err != nil {
 		return err
@@ -156,7 +155,7 @@ type result struct {
 	MediaID string `json:"media_id"`
 }
 
-// call posts body to path with the shared access_token (see Post).
+// call posts body to path with the shared access_token (see post).
 func (a *API) call(ctx context.Context, path string, query url.Values, contentType string, body []byte) (result, error) {
 	for retry := 0; ; retry++ {
 		tok, err := a.token(ctx)
@@ -197,35 +196,8 @@ func (a *API) call(ctx context.Context, path string, query url.Values, contentTy
 				continue
 			}
 		}
-		return out, &APIError{out.ErrCode, out.ErrMsg}
+		return out, &apiError{out.ErrCode, out.ErrMsg}
 	}
-}
-
-// UploadImage uploads a temporary image (kept by WeChat for 3 days) and
-// returns its media_id.
-func (a *API) UploadImage(ctx context.Context, name string, data []byte) (string, error) {
-	var b bytes.Buffer
-	w := multipart.NewWriter(&b)
-	part, err := w.CreateFormFile("media", name)
-	if err != nil {
-		return "", err
-	}
-	part.Write(data)
-	w.Close()
-	out, err := a.call(ctx, "/cgi-bin/media/upload", url.Values{"type": {"image"}}, w.FormDataContentType(), b.Bytes())
-	if err != nil {
-		return "", err
-	}
-	if out.MediaID == "" {
-		return "", errors.New("wechat media upload: no media_id")
-	}
-	return out.MediaID, nil
-}
-
-// SendImage sends an uploaded image as a customer-service message.
-func (a *API) SendImage(ctx context.Context, openID, mediaID string) error {
-	return a.Post(ctx, "/cgi-bin/message/custom/send", map[string]any{
-		"touser": openID, "msgtype": "image", "image": map[string]string{"media_id": mediaID}})
 }
 
 // do sends req and decodes its JSON answer. An error after the request may
@@ -253,24 +225,9 @@ func (a *API) do(req *http.Request, out any) error {
 	return nil
 }
 
-// SendText sends a customer-service text message.
-func (a *API) SendText(ctx context.Context, openID, text string) error {
-	return a.Post(ctx, "/cgi-bin/message/custom/send", map[string]any{
-		"touser": openID, "msgtype": "text", "text": map[string]string{"content": text}})
-}
-
-// SendTemplate sends a template message; the text goes in the "first"
-// field, as most reminder templates put their lead line there, and the
-// rest of the template's fields are left to it.
-func (a *API) SendTemplate(ctx context.Context, openID, templateID, text string) error {
-	return a.Post(ctx, "/cgi-bin/message/template/send", map[string]any{
-		"touser": openID, "template_id": templateID,
-		"data": map[string]any{"first": map[string]string{"value": text}}})
-}
-
-// Menu is the custom menu `loanbot wechat-menu` creates: the three things
+// menu is the custom menu `loanbot wechat-menu` creates: the three things
 // the bot does, each a CLICK whose key names the command it runs.
-var Menu = map[string]any{"button": []map[string]string{
+var menu = map[string]any{"button": []map[string]string{
 	{"type": "click", "name": "法律问题", "key": "faq"},
 	{"type": "click", "name": "协商准备", "key": "prep"},
 	{"type": "click", "name": "还款提醒", "key": "remind"},
@@ -281,5 +238,5 @@ var menuCommands = map[string]string{"faq": "/faq", "prep": "/prep", "remind": "
 
 // CreateMenu sets the account's custom menu.
 func (a *API) CreateMenu(ctx context.Context) error {
-	return a.Post(ctx, "/cgi-bin/menu/create", Menu)
+	return a.post(ctx, "/cgi-bin/menu/create", menu)
 }

@@ -34,10 +34,10 @@ import (
 )
 
 const (
-	// EncodingAESKeyLen is the length of an EncodingAESKey as the WeChat
+	// encodingAESKeyLen is the length of an EncodingAESKey as the WeChat
 	// console shows it: 43 base64 characters, which decode (after "=" is
 	// appended) to a 32-byte AES-256 key.
-	EncodingAESKeyLen = 43
+	encodingAESKeyLen = 43
 
 	aesKeyLen    = 32
 	prefixLen    = 16 // random bytes in front of every plaintext
@@ -49,13 +49,13 @@ const (
 // Errors returned by NewCipher and Decrypt. They are wrapped with details;
 // test for them with errors.Is.
 var (
-	ErrKey        = errors.New("wechat: invalid EncodingAESKey")
-	ErrAppID      = errors.New("wechat: appid mismatch")
+	errKey        = errors.New("wechat: invalid EncodingAESKey")
+	errAppID      = errors.New("wechat: appid mismatch")
 	ErrBase64     = errors.New("wechat: ciphertext is not valid base64")
-	ErrCiphertext = errors.New("wechat: invalid ciphertext length")
-	ErrPadding    = errors.New("wechat: invalid padding")
-	ErrPlaintext  = errors.New("wechat: malformed plaintext")
-	ErrTooLong    = errors.New("wechat: message too long")
+	errCiphertext = errors.New("wechat: invalid ciphertext length")
+	errPadding    = errors.New("wechat: invalid padding")
+	errPlaintext  = errors.New("wechat: malformed plaintext")
+	errTooLong    = errors.New("wechat: message too long")
 )
 
 // Signature sorts parts lexicographically (byte order, like the official
@@ -92,31 +92,31 @@ type Cipher struct {
 // official sample key "...ABCDEFG" does), which strict base64 rejects. Such
 // keys decode exactly as the official samples decode them.
 func NewCipher(encodingAESKey, appID string) (*Cipher, error) {
-	if len(encodingAESKey) != EncodingAESKeyLen {
-		return nil, fmt.Errorf("%w: length %d, want %d characters", ErrKey, len(encodingAESKey), EncodingAESKeyLen)
+	if len(encodingAESKey) != encodingAESKeyLen {
+		return nil, fmt.Errorf("%w: length %d, want %d characters", errKey, len(encodingAESKey), encodingAESKeyLen)
 	}
 	for i := 0; i < len(encodingAESKey); i++ {
 		if !isBase64Char(encodingAESKey[i]) {
-			return nil, fmt.Errorf("%w: character %d (%q) is not in the base64 alphabet", ErrKey, i, encodingAESKey[i])
+			return nil, fmt.Errorf("%w: character %d (%q) is not in the base64 alphabet", errKey, i, encodingAESKey[i])
 		}
 	}
 	// base64.StdEncoding is not Strict, so set spare bits in the last
 	// character are ignored instead of rejected.
 	raw, err := base64.StdEncoding.DecodeString(encodingAESKey + "=")
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrKey, err)
+		return nil, fmt.Errorf("%w: %v", errKey, err)
 	}
 	if len(raw) != aesKeyLen {
-		return nil, fmt.Errorf("%w: decodes to %d bytes, want %d", ErrKey, len(raw), aesKeyLen)
+		return nil, fmt.Errorf("%w: decodes to %d bytes, want %d", errKey, len(raw), aesKeyLen)
 	}
 	if appID == "" {
-		return nil, fmt.Errorf("%w: empty appid", ErrAppID)
+		return nil, fmt.Errorf("%w: empty appid", errAppID)
 	}
 	c := &Cipher{appID: appID}
 	copy(c.key[:], raw)
 	block, err := aes.NewCipher(c.key[:])
 	if err != nil { // cannot happen with a 32-byte key
-		return nil, fmt.Errorf("%w: %v", ErrKey, err)
+		return nil, fmt.Errorf("%w: %v", errKey, err)
 	}
 	c.block = block
 	return c, nil
@@ -125,9 +125,6 @@ func NewCipher(encodingAESKey, appID string) (*Cipher, error) {
 func isBase64Char(b byte) bool {
 	return 'A' <= b && b <= 'Z' || 'a' <= b && b <= 'z' || '0' <= b && b <= '9' || b == '+' || b == '/'
 }
-
-// AppID returns the appid the Cipher was created for.
-func (c *Cipher) AppID() string { return c.appID }
 
 // Decrypt decodes and decrypts an Encrypt field and returns the message it
 // carries. It checks the padding, the length field and that the trailing
@@ -142,33 +139,33 @@ func (c *Cipher) Decrypt(b64 string) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %v", ErrBase64, err)
 	}
 	if len(ct) == 0 || len(ct)%aes.BlockSize != 0 {
-		return nil, fmt.Errorf("%w: %d bytes, want a positive multiple of %d", ErrCiphertext, len(ct), aes.BlockSize)
+		return nil, fmt.Errorf("%w: %d bytes, want a positive multiple of %d", errCiphertext, len(ct), aes.BlockSize)
 	}
 	pt := make([]byte, len(ct))
 	cipher.NewCBCDecrypter(c.block, c.key[:aes.BlockSize]).CryptBlocks(pt, ct)
 
 	pad := int(pt[len(pt)-1])
 	if pad < 1 || pad > padBlockSize || pad > len(pt) {
-		return nil, fmt.Errorf("%w: pad value %d", ErrPadding, pad)
+		return nil, fmt.Errorf("%w: pad value %d", errPadding, pad)
 	}
 	for _, b := range pt[len(pt)-pad:] {
 		if int(b) != pad {
-			return nil, fmt.Errorf("%w: inconsistent pad bytes", ErrPadding)
+			return nil, fmt.Errorf("%w: inconsistent pad bytes", errPadding)
 		}
 	}
 	pt = pt[:len(pt)-pad]
 
 	if len(pt) < headerLen {
-		return nil, fmt.Errorf("%w: %d bytes, shorter than the %d-byte header", ErrPlaintext, len(pt), headerLen)
+		return nil, fmt.Errorf("%w: %d bytes, shorter than the %d-byte header", errPlaintext, len(pt), headerLen)
 	}
 	n := binary.BigEndian.Uint32(pt[prefixLen:headerLen])
 	rest := pt[headerLen:]
 	if uint64(n) > uint64(len(rest)) {
-		return nil, fmt.Errorf("%w: length field %d exceeds the %d bytes left", ErrPlaintext, n, len(rest))
+		return nil, fmt.Errorf("%w: length field %d exceeds the %d bytes left", errPlaintext, n, len(rest))
 	}
 	msg, appID := rest[:n], rest[n:]
 	if subtle.ConstantTimeCompare(appID, []byte(c.appID)) != 1 {
-		return nil, ErrAppID
+		return nil, errAppID
 	}
 	out := make([]byte, len(msg)) // exact size: no spare capacity, no aliasing
 	copy(out, msg)
@@ -179,19 +176,19 @@ func (c *Cipher) Decrypt(b64 string) ([]byte, error) {
 // crypto/rand, and returns the base64 Encrypt field.
 func (c *Cipher) Encrypt(msg []byte) (string, error) {
 	if uint64(len(msg)) > math.MaxUint32 {
-		return "", fmt.Errorf("%w: %d bytes", ErrTooLong, len(msg))
+		return "", fmt.Errorf("%w: %d bytes", errTooLong, len(msg))
 	}
 	var prefix [prefixLen]byte
 	if _, err := rand.Read(prefix[:]); err != nil {
 		return "", fmt.Errorf("wechat: random prefix: %w", err)
 	}
-	return c.EncryptWithPrefix(prefix, msg), nil
+	return c.encryptWithPrefix(prefix, msg), nil
 }
 
-// EncryptWithPrefix is Encrypt with a caller-chosen prefix, for reproducible
+// encryptWithPrefix is Encrypt with a caller-chosen prefix, for reproducible
 // output (tests, published vectors). Real replies should use Encrypt. It
 // panics if len(msg) does not fit the 32-bit length field (over 4 GiB).
-func (c *Cipher) EncryptWithPrefix(prefix [16]byte, msg []byte) string {
+func (c *Cipher) encryptWithPrefix(prefix [16]byte, msg []byte) string {
 	if uint64(len(msg)) > math.MaxUint32 {
 		panic(fmt.Sprintf("wechat: message of %d bytes does not fit the length field", len(msg)))
 	}
@@ -209,8 +206,8 @@ func (c *Cipher) EncryptWithPrefix(prefix [16]byte, msg []byte) string {
 	return base64.StdEncoding.EncodeToString(buf)
 }
 
-// EscapeCDATA returns s with every "]]>" replaced by "]]]]><![CDATA[>", so
-// that "<![CDATA[" + EscapeCDATA(s) + "]]>" holds s exactly.
-func EscapeCDATA(s string) string {
+// escapeCDATA returns s with every "]]>" replaced by "]]]]><![CDATA[>", so
+// that "<![CDATA[" + escapeCDATA(s) + "]]>" holds s exactly.
+func escapeCDATA(s string) string {
 	return strings.ReplaceAll(s, "]]>", "]]]]><![CDATA[>")
 }

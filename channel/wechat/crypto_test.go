@@ -205,16 +205,16 @@ func TestDocSafeModePush(t *testing.T) {
 	if len(got) != 167 { // the doc states msg_len=167
 		t.Errorf("len = %d, want 167", len(got))
 	}
-	if enc := c.EncryptWithPrefix(prefix16(t, docPushPrefix), []byte(docPushMsg)); enc != docPushEncrypt {
-		t.Errorf("EncryptWithPrefix =\n %s\nwant\n %s", enc, docPushEncrypt)
+	if enc := c.encryptWithPrefix(prefix16(t, docPushPrefix), []byte(docPushMsg)); enc != docPushEncrypt {
+		t.Errorf("encryptWithPrefix =\n %s\nwant\n %s", enc, docPushEncrypt)
 	}
 }
 
 func TestDocReply(t *testing.T) {
 	c := mustCipher(t, docKey, docAppID)
-	enc := c.EncryptWithPrefix(prefix16(t, docReplyPrefix), []byte(docReplyMsg))
+	enc := c.encryptWithPrefix(prefix16(t, docReplyPrefix), []byte(docReplyMsg))
 	if enc != docReplyEncrypt {
-		t.Fatalf("EncryptWithPrefix =\n %s\nwant\n %s", enc, docReplyEncrypt)
+		t.Fatalf("encryptWithPrefix =\n %s\nwant\n %s", enc, docReplyEncrypt)
 	}
 	raw, _ := base64.StdEncoding.DecodeString(enc)
 	if len(raw) != 64 { // the doc states TmpMsg is 64 bytes (FullStr 63 + 1 pad)
@@ -245,8 +245,8 @@ func TestJavaSampleVectors(t *testing.T) {
 			if string(got) != tt.msg {
 				t.Errorf("Decrypt =\n %q\nwant\n %q", got, tt.msg)
 			}
-			if enc := c.EncryptWithPrefix(prefix16(t, javaPrefix), []byte(tt.msg)); enc != tt.enc {
-				t.Errorf("EncryptWithPrefix =\n %s\nwant\n %s", enc, tt.enc)
+			if enc := c.encryptWithPrefix(prefix16(t, javaPrefix), []byte(tt.msg)); enc != tt.enc {
+				t.Errorf("encryptWithPrefix =\n %s\nwant\n %s", enc, tt.enc)
 			}
 		})
 	}
@@ -267,12 +267,12 @@ func TestPythonSampleVector(t *testing.T) {
 	if string(got) != pyMsg {
 		t.Errorf("Decrypt =\n %q\nwant\n %q", got, pyMsg)
 	}
-	if enc := c.EncryptWithPrefix(prefix16(t, pyPrefix), got); enc != pyEncrypt {
+	if enc := c.encryptWithPrefix(prefix16(t, pyPrefix), got); enc != pyEncrypt {
 		t.Errorf("re-encrypting with the recovered prefix =\n %s\nwant\n %s", enc, pyEncrypt)
 	}
 	// Same key, other appid: the appid check must fire.
-	if _, err := mustCipher(t, javaKey, javaAppID).Decrypt(pyEncrypt); !errors.Is(err, ErrAppID) {
-		t.Errorf("Decrypt with appid %s: err = %v, want ErrAppID", javaAppID, err)
+	if _, err := mustCipher(t, javaKey, javaAppID).Decrypt(pyEncrypt); !errors.Is(err, errAppID) {
+		t.Errorf("Decrypt with appid %s: err = %v, want errAppID", javaAppID, err)
 	}
 }
 
@@ -297,8 +297,8 @@ func TestNewCipherLenientKey(t *testing.T) {
 		if c.key != want.key {
 			t.Errorf("key of %s = %x, want %x", k, c.key, want.key)
 		}
-		if enc := c.EncryptWithPrefix(prefix16(t, javaPrefix), []byte(javaMsg1)); enc != javaEncrypt1 {
-			t.Errorf("%s: EncryptWithPrefix = %s, want %s", k, enc, javaEncrypt1)
+		if enc := c.encryptWithPrefix(prefix16(t, javaPrefix), []byte(javaMsg1)); enc != javaEncrypt1 {
+			t.Errorf("%s: encryptWithPrefix = %s, want %s", k, enc, javaEncrypt1)
 		}
 	}
 	// The doc key (43 'A') decodes to 32 zero bytes.
@@ -312,19 +312,19 @@ func TestNewCipherErrors(t *testing.T) {
 		name, key, appID string
 		want             error
 	}{
-		{"empty key", "", javaAppID, ErrKey},
-		{"42 chars", javaKey[:42], javaAppID, ErrKey},
-		{"44 chars", javaKey + "A", javaAppID, ErrKey},
-		{"44 chars with padding", javaKey + "=", javaAppID, ErrKey},
-		{"padding inside", javaKey[:42] + "=", javaAppID, ErrKey},
-		{"url-safe dash", "-" + javaKey[1:], javaAppID, ErrKey},
-		{"url-safe underscore", "_" + javaKey[1:], javaAppID, ErrKey},
-		{"space", " " + javaKey[1:], javaAppID, ErrKey},
-		{"newline", "\n" + javaKey[1:], javaAppID, ErrKey},
-		{"carriage return", javaKey[:42] + "\r", javaAppID, ErrKey},
-		{"non-ASCII", "é" + javaKey[2:], javaAppID, ErrKey},
-		{"NUL", "\x00" + javaKey[1:], javaAppID, ErrKey},
-		{"empty appid", javaKey, "", ErrAppID},
+		{"empty key", "", javaAppID, errKey},
+		{"42 chars", javaKey[:42], javaAppID, errKey},
+		{"44 chars", javaKey + "A", javaAppID, errKey},
+		{"44 chars with padding", javaKey + "=", javaAppID, errKey},
+		{"padding inside", javaKey[:42] + "=", javaAppID, errKey},
+		{"url-safe dash", "-" + javaKey[1:], javaAppID, errKey},
+		{"url-safe underscore", "_" + javaKey[1:], javaAppID, errKey},
+		{"space", " " + javaKey[1:], javaAppID, errKey},
+		{"newline", "\n" + javaKey[1:], javaAppID, errKey},
+		{"carriage return", javaKey[:42] + "\r", javaAppID, errKey},
+		{"non-ASCII", "é" + javaKey[2:], javaAppID, errKey},
+		{"NUL", "\x00" + javaKey[1:], javaAppID, errKey},
+		{"empty appid", javaKey, "", errAppID},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			c, err := NewCipher(tt.key, tt.appID)
@@ -385,48 +385,48 @@ func TestDecryptErrors(t *testing.T) {
 		in   string
 		want error
 	}{
-		{"empty", "", ErrCiphertext},
+		{"empty", "", errCiphertext},
 		{"not base64", "!!!not base64!!!", ErrBase64},
 		{"url-safe alphabet", strings.NewReplacer("+", "-", "/", "_").Replace(docPushEncrypt), ErrBase64},
 		{"missing base64 padding", strings.TrimRight(good, "="), ErrBase64},
 		{"base64 truncated mid-quantum", good[:len(good)-5], ErrBase64},
-		{"15 bytes", base64.StdEncoding.EncodeToString(make([]byte, 15)), ErrCiphertext},
-		{"17 bytes", base64.StdEncoding.EncodeToString(make([]byte, 17)), ErrCiphertext},
-		{"truncated by 3 bytes", base64.StdEncoding.EncodeToString(goodRaw[:len(goodRaw)-3]), ErrCiphertext},
+		{"15 bytes", base64.StdEncoding.EncodeToString(make([]byte, 15)), errCiphertext},
+		{"17 bytes", base64.StdEncoding.EncodeToString(make([]byte, 17)), errCiphertext},
+		{"truncated by 3 bytes", base64.StdEncoding.EncodeToString(goodRaw[:len(goodRaw)-3]), errCiphertext},
 		// Dropping the last block leaves appid byte 'b' (0x62) as the pad byte.
-		{"truncated by one AES block", base64.StdEncoding.EncodeToString(goodRaw[:len(goodRaw)-16]), ErrPadding},
-		{"truncated to one AES block", base64.StdEncoding.EncodeToString(goodRaw[:16]), ErrPadding},
+		{"truncated by one AES block", base64.StdEncoding.EncodeToString(goodRaw[:len(goodRaw)-16]), errPadding},
+		{"truncated to one AES block", base64.StdEncoding.EncodeToString(goodRaw[:16]), errPadding},
 
-		{"pad 0", rawEncrypt(t, c, padTo(frame(25, docReplyMsg, docAppID), 64, 0)), ErrPadding},
-		{"pad 33", rawEncrypt(t, c, padTo(frame(25, docReplyMsg, docAppID), 64, 33)), ErrPadding},
-		{"pad 255", rawEncrypt(t, c, padTo(frame(25, docReplyMsg, docAppID), 64, 255)), ErrPadding},
-		{"pad 32 longer than a 16-byte plaintext", rawEncrypt(t, c, bytes.Repeat([]byte{32}, 16)), ErrPadding},
-		{"inconsistent pad", rawEncrypt(t, c, append(padTo(frame(0, "", "wx"), 58, 0), 6, 6, 6, 6, 7, 6)), ErrPadding},
+		{"pad 0", rawEncrypt(t, c, padTo(frame(25, docReplyMsg, docAppID), 64, 0)), errPadding},
+		{"pad 33", rawEncrypt(t, c, padTo(frame(25, docReplyMsg, docAppID), 64, 33)), errPadding},
+		{"pad 255", rawEncrypt(t, c, padTo(frame(25, docReplyMsg, docAppID), 64, 255)), errPadding},
+		{"pad 32 longer than a 16-byte plaintext", rawEncrypt(t, c, bytes.Repeat([]byte{32}, 16)), errPadding},
+		{"inconsistent pad", rawEncrypt(t, c, append(padTo(frame(0, "", "wx"), 58, 0), 6, 6, 6, 6, 7, 6)), errPadding},
 		// Decrypts to pseudo-random bytes; the error class is fixed for this input.
-		{"16 zero bytes", base64.StdEncoding.EncodeToString(make([]byte, 16)), ErrPadding},
+		{"16 zero bytes", base64.StdEncoding.EncodeToString(make([]byte, 16)), errPadding},
 
-		{"plaintext shorter than header", rawEncrypt(t, c, padTo([]byte("0123456789abcdef\x00\x00"), 32, 14)), ErrPlaintext},
-		{"length field past end", rawEncrypt(t, c, append(frame(44, docReplyMsg, docAppID), 1)), ErrPlaintext},
-		{"length field 0xffffffff", rawEncrypt(t, c, append(frame(0xffffffff, docReplyMsg, docAppID), 1)), ErrPlaintext},
+		{"plaintext shorter than header", rawEncrypt(t, c, padTo([]byte("0123456789abcdef\x00\x00"), 32, 14)), errPlaintext},
+		{"length field past end", rawEncrypt(t, c, append(frame(44, docReplyMsg, docAppID), 1)), errPlaintext},
+		{"length field 0xffffffff", rawEncrypt(t, c, append(frame(0xffffffff, docReplyMsg, docAppID), 1)), errPlaintext},
 
-		{"wrong appid", mustCipher(t, docKey, "wx0000000000000000").EncryptWithPrefix([16]byte{}, []byte(docReplyMsg)), ErrAppID},
-		{"appid with extra byte", rawEncrypt(t, c, padTo(frame(25, docReplyMsg, docAppID+"x"), 96, 32)), ErrAppID},
-		{"empty appid", rawEncrypt(t, c, padTo(frame(25, docReplyMsg, ""), 64, 19)), ErrAppID},
-		{"appid prefix only", rawEncrypt(t, c, padTo(frame(25, docReplyMsg, docAppID[:17]), 64, 2)), ErrAppID},
+		{"wrong appid", mustCipher(t, docKey, "wx0000000000000000").encryptWithPrefix([16]byte{}, []byte(docReplyMsg)), errAppID},
+		{"appid with extra byte", rawEncrypt(t, c, padTo(frame(25, docReplyMsg, docAppID+"x"), 96, 32)), errAppID},
+		{"empty appid", rawEncrypt(t, c, padTo(frame(25, docReplyMsg, ""), 64, 19)), errAppID},
+		{"appid prefix only", rawEncrypt(t, c, padTo(frame(25, docReplyMsg, docAppID[:17]), 64, 2)), errAppID},
 
 		// Flipping a bit of ciphertext byte 0 garbles the prefix and flips the
 		// high byte of the length field in the next block.
-		{"tampered: length field", flipByte(t, good, 0, 0x80), ErrPlaintext},
+		{"tampered: length field", flipByte(t, good, 0, 0x80), errPlaintext},
 		// Flipping the last byte of the next-to-last block flips the pad byte.
-		{"tampered: pad byte", flipByte(t, good, -17, 0x01), ErrPadding},
+		{"tampered: pad byte", flipByte(t, good, -17, 0x01), errPadding},
 		// Flipping any bit of the last block garbles the whole last block
 		// (pseudo-random; the error class is fixed for this input).
-		{"tampered: last block", flipByte(t, good, -1, 0x01), ErrPadding},
+		{"tampered: last block", flipByte(t, good, -1, 0x01), errPadding},
 		// Plaintext layout: prefix 0-15, length 16-19, msg 20-44, appid 45-62,
 		// pad 63. Flipping ciphertext byte 34 flips plaintext byte 50 (appid).
-		{"tampered: appid", flipByte(t, good, 34, 0x01), ErrAppID},
+		{"tampered: appid", flipByte(t, good, 34, 0x01), errAppID},
 		// Pseudo-random plaintext; the error class is fixed for this input.
-		{"different key", mustCipher(t, javaKey, docAppID).EncryptWithPrefix([16]byte{}, []byte(docReplyMsg)), ErrPadding},
+		{"different key", mustCipher(t, javaKey, docAppID).encryptWithPrefix([16]byte{}, []byte(docReplyMsg)), errPadding},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -503,7 +503,7 @@ func TestEncryptPadding(t *testing.T) {
 	c := mustCipher(t, docKey, docAppID)
 	for n := 0; n <= 2*padBlockSize+1; n++ {
 		msg := bytes.Repeat([]byte{'x'}, n)
-		enc := c.EncryptWithPrefix([16]byte{1, 2, 3}, msg)
+		enc := c.encryptWithPrefix([16]byte{1, 2, 3}, msg)
 		raw, err := base64.StdEncoding.DecodeString(enc)
 		if err != nil {
 			t.Fatal(err)
@@ -541,14 +541,14 @@ func TestEscapeCDATA(t *testing.T) {
 		{"<![CDATA[x]]>", "<![CDATA[x]]]]><![CDATA[>"},
 		{"中文]]>", "中文]]]]><![CDATA[>"},
 	} {
-		if got := EscapeCDATA(tt.in); got != tt.want {
-			t.Errorf("EscapeCDATA(%q) = %q, want %q", tt.in, got, tt.want)
+		if got := escapeCDATA(tt.in); got != tt.want {
+			t.Errorf("escapeCDATA(%q) = %q, want %q", tt.in, got, tt.want)
 		}
-		// Whatever s is, <![CDATA[EscapeCDATA(s)]]> must parse back to s.
+		// Whatever s is, <![CDATA[escapeCDATA(s)]]> must parse back to s.
 		var v struct {
 			Content string `xml:"Content"`
 		}
-		doc := "<xml><Content><![CDATA[" + EscapeCDATA(tt.in) + "]]></Content></xml>"
+		doc := "<xml><Content><![CDATA[" + escapeCDATA(tt.in) + "]]></Content></xml>"
 		if err := xml.Unmarshal([]byte(doc), &v); err != nil {
 			t.Errorf("%q: %v", doc, err)
 		} else if v.Content != tt.in {
@@ -593,7 +593,7 @@ func FuzzDecrypt(f *testing.F) {
 	})
 }
 
-// FuzzRoundTrip checks Decrypt(EncryptWithPrefix(p, m)) == m for any p and m.
+// FuzzRoundTrip checks Decrypt(encryptWithPrefix(p, m)) == m for any p and m.
 func FuzzRoundTrip(f *testing.F) {
 	f.Add([]byte(docReplyPrefix), []byte(docReplyMsg))
 	f.Add([]byte(javaPrefix), []byte(javaMsg2))
@@ -602,7 +602,7 @@ func FuzzRoundTrip(f *testing.F) {
 	f.Fuzz(func(t *testing.T, p, m []byte) {
 		var prefix [16]byte
 		copy(prefix[:], p)
-		got, err := c.Decrypt(c.EncryptWithPrefix(prefix, m))
+		got, err := c.Decrypt(c.encryptWithPrefix(prefix, m))
 		if err != nil || !bytes.Equal(got, m) {
 			t.Fatalf("round trip of %q: %q, %v", m, got, err)
 		}

@@ -38,6 +38,7 @@ import (
 	"time"
 
 	"loanbot/bot"
+	"loanbot/channel/internal/await"
 	"loanbot/msg"
 	"loanbot/store"
 )
@@ -45,14 +46,14 @@ import (
 // Channel is the engine's name of this channel: users are "wx:<openid>".
 const Channel = "wx"
 
-// Handler is the engine (*bot.Engine).
-type Handler interface {
+// handler is the engine (*bot.Engine).
+type handler interface {
 	Handle(ctx context.Context, in bot.Inbound) ([]bot.Reply, error)
 }
 
-// Store is what the adapter keeps in Redis (*store.Store).
-type Store interface {
-	Secrets
+// storage is what the adapter keeps in Redis (*store.Store).
+type storage interface {
+	secretStore
 	NoteInbound(ctx context.Context, user, kind string, now time.Time, q store.Quota) error
 	ReserveQuota(ctx context.Context, user string, now time.Time, q store.Quota) error
 	PushOutbox(ctx context.Context, user string, msgs []store.WebMessage) error
@@ -60,8 +61,8 @@ type Store interface {
 	ClaimOnce(ctx context.Context, channel, id, value string, ttl time.Duration) (bool, error)
 }
 
-// Reminders pauses a user's reminders (*remind.Service).
-type Reminders interface {
+// reminders pauses a user's reminders (*remind.Service).
+type reminders interface {
 	PauseAll(ctx context.Context, user string, now time.Time) error
 }
 
@@ -86,17 +87,14 @@ const (
 	ModePlain      = "plain"
 )
 
-// quota is WeChat's customer-service allowance.
-var quota = store.Quota{Window: 48 * time.Hour, Max: 5, ClickWindow: time.Minute, ClickMax: 3}
-
 // Adapter is the /wechat endpoint and the channel's bot.Sender.
 type Adapter struct {
 	cfg    Config
 	cipher *Cipher // nil: plaintext mode only
 	api    *API    // nil: no API credentials
-	eng    Handler
-	st     Store
-	rem    Reminders
+	eng    handler
+	st     storage
+	rem    reminders
 	log    *slog.Logger
 
 	now         func() time.Time
@@ -106,16 +104,12 @@ type Adapter struct {
 	prefix      func() [16]byte
 	nonce       func() string
 
+	// inflight holds the messages being handled (or just handled) in this
+	// process, by user and message id: a retry of one waits for the same
+	// answer. The result is the part of the answer for the passive reply.
 	mu       sync.Mutex
-	inflight map[string]*delivery
+	inflight map[string]*await.Result[string]
 	work     sync.WaitGroup
-}
-
-// delivery is one message being handled (or just handled) in this process.
-type delivery struct {
-	done    chan struct{} // closed when the answer is ready
-	late    bool          // no request waits any more: the answer goes by the API
-	passive string        // the part of the answer for the HTTP reply
 }
 
 // Option configures an Adapter.
@@ -125,13 +119,13 @@ type Option func(*Adapter)
 func WithLogger(l *slog.Logger) Option { return func(a *Adapter) { a.log = l } }
 
 // WithReminders lets unsubscribe pause the user's reminders.
-func WithReminders(r Reminders) Option { return func(a *Adapter) { a.rem = r } }
+func WithReminders(r reminders) Option { return func(a *Adapter) { a.rem = r } }
 
-// WithHTTPClient sets the client for API calls.
-func WithHTTPClient(c *http.Client) Option { return func(a *Adapter) { a.api.client = c } }
+// withHTTPClient sets the client for API calls.
+func withHTTPClient(c *http.Client) Option { return func(a *Adapter) { a.api.client = c } }
 
-// WithClock sets the clock (tests replaying the documentation's samples).
-func WithClock(now func() time.Time) Option {
+// withClock sets the clock (tests replaying the documentation's samples).
+func withClock(now func() time.Time) Option {
 	return func(a *Adapter) {
 		a.now = now
 		if a.api != nil {
@@ -140,10 +134,10 @@ func WithClock(now func() time.Time) Option {
 	}
 }
 
-// WithReplyWithin sets how long a request waits for the engine before it is
+// withReplyWithin sets how long a request waits for the engine before it is
 // acknowledged and the answer sent through the API (default 4 s: WeChat
 // gives up after 5).
-func WithReplyWithin(d time.Duration) Option { return func(a *Adapter) { a.replyWithin = d } }
+func withReplyWithin(d time.Duration) Option { return func(a *Adapter) { a.replyWithin = d } }
 
 // withRandom fixes the encryption prefix and nonce of replies (tests).
 func withRandom(prefix [16]byte, nonce string) Option {
@@ -155,13 +149,13 @@ func withRandom(prefix [16]byte, nonce string) Option {
 
 // New makes the adapter. The AES key is checked here, so a wrong
 // WECHAT_AES_KEY stops the binary at start-up.
-func New(cfg Config, eng Handler, st Store, opts ...Option) (*Adapter, error) {
+func New(cfg Config, eng handler, st storage, opts ...Option) (*Adapter, error) {
 	if cfg.Token == "" {
 		return nil, errors.New("wechat: WECHAT_TOKEN is empty")
 	}
 	a := &Adapter{cfg: cfg, eng: eng, st: st, log: slog.Default(), now: time.Now,
 		replyWithin: 4 * time.Second, maxSkew: 5 * time.Minute, keepDone: time.Minute,
-		inflight: map[string]*delivery{}}
+		inflight: map[string]*await.Result[string]{}}
 	if cfg.AESKey != "" {
 		c, err := NewCipher(cfg.AESKey, cfg.AppID)
 		if err != nil {
@@ -222,61 +216,82 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// post answers a message WeChat posts: it is read and authenticated,
+// admitted once, handed to the engine, and the answer awaited for the
+// passive reply.
 func (a *Adapter) post(w http.ResponseWriter, r *http.Request, ts, nonce string) {
+	body, plain, encrypted, ok := a.decode(w, r, ts, nonce)
+	if !ok {
+		return
+	}
+	m, ok := a.admit(w, r, ts, nonce, body, plain)
+	if !ok {
+		return
+	}
+	a.reply(w, &m, encrypted, a.handle(r.Context(), &m))
+}
+
+// decode reads the request's body and returns the message's XML, checked
+// against the signature and decrypted in the safe modes, or answers why
+// not.
+func (a *Adapter) decode(w http.ResponseWriter, r *http.Request, ts, nonce string) (body, plain []byte, encrypted, ok bool) {
 	q := r.URL.Query()
 	if r.ContentLength > maxBody {
 		http.Error(w, "too large", http.StatusRequestEntityTooLarge)
-		return
+		return nil, nil, false, false
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			http.Error(w, "too large", http.StatusRequestEntityTooLarge)
-			return
+			return nil, nil, false, false
 		}
 		http.Error(w, "bad body", http.StatusBadRequest)
-		return
+		return nil, nil, false, false
 	}
 	if !a.fresh(ts) {
 		http.Error(w, "stale timestamp", http.StatusForbidden)
-		return
+		return nil, nil, false, false
 	}
-	encrypted := q.Get("encrypt_type") == "aes"
-	var plain []byte
-	if encrypted {
-		if a.cipher == nil {
-			http.Error(w, "encrypted mode is not configured (WECHAT_AES_KEY)", http.StatusForbidden)
-			return
-		}
-		var env envelope
-		if err := xmlUnmarshal(body, &env); err != nil || env.Encrypt == "" {
-			http.Error(w, "bad XML", http.StatusBadRequest)
-			return
-		}
-		// Only what msg_signature covers is trusted: the plaintext fields
-		// of compatible mode are not.
-		if !VerifySignature(q.Get("msg_signature"), a.cfg.Token, ts, nonce, env.Encrypt) {
-			http.Error(w, "bad signature", http.StatusForbidden)
-			return
-		}
-		if plain, err = a.cipher.Decrypt(env.Encrypt); err != nil {
-			http.Error(w, "bad ciphertext", http.StatusBadRequest)
-			return
-		}
-	} else {
+	if q.Get("encrypt_type") != "aes" {
 		if a.cfg.Mode != ModePlain {
 			// With an AES key only what msg_signature covers is believed:
 			// a safe-mode URL stripped of encrypt_type is not plaintext.
 			http.Error(w, "plaintext messages are refused in "+a.cfg.Mode+" mode", http.StatusForbidden)
-			return
+			return nil, nil, false, false
 		}
 		if !VerifySignature(q.Get("signature"), a.cfg.Token, ts, nonce) {
 			http.Error(w, "bad signature", http.StatusForbidden)
-			return
+			return nil, nil, false, false
 		}
-		plain = body
+		return body, body, false, true
 	}
+	if a.cipher == nil {
+		http.Error(w, "encrypted mode is not configured (WECHAT_AES_KEY)", http.StatusForbidden)
+		return nil, nil, true, false
+	}
+	var env envelope
+	if err := xmlUnmarshal(body, &env); err != nil || env.Encrypt == "" {
+		http.Error(w, "bad XML", http.StatusBadRequest)
+		return nil, nil, true, false
+	}
+	// Only what msg_signature covers is trusted: the plaintext fields of
+	// compatible mode are not.
+	if !VerifySignature(q.Get("msg_signature"), a.cfg.Token, ts, nonce, env.Encrypt) {
+		http.Error(w, "bad signature", http.StatusForbidden)
+		return nil, nil, true, false
+	}
+	if plain, err = a.cipher.Decrypt(env.Encrypt); err != nil {
+		http.Error(w, "bad ciphertext", http.StatusBadRequest)
+		return nil, nil, true, false
+	}
+	return body, plain, true, true
+}
+
+// admit takes a message once per signed (timestamp, nonce) and parses it,
+// or answers why not.
+func (a *Adapter) admit(w http.ResponseWriter, r *http.Request, ts, nonce string, body, plain []byte) (message, bool) {
 	// A signed (timestamp, nonce) is used once: WeChat's retry of the
 	// same message comes with the same body; any other body under it is a
 	// replay of a leaked URL. Kept in Redis, shared by the replicas, for as
@@ -286,18 +301,23 @@ func (a *Adapter) post(w http.ResponseWriter, r *http.Request, ts, nonce string)
 	if err != nil {
 		a.log.Warn("wechat: nonce", "err", err)
 		http.Error(w, "unavailable", http.StatusServiceUnavailable) // WeChat retries
-		return
+		return message{}, false
 	}
 	if !same {
 		http.Error(w, "replayed request", http.StatusForbidden)
-		return
+		return message{}, false
 	}
 	m, ok := parseMessage(plain)
 	if !ok {
 		http.Error(w, "bad XML", http.StatusBadRequest)
-		return
+		return message{}, false
 	}
-	text := a.handle(r.Context(), &m)
+	return m, true
+}
+
+// reply writes the passive reply text to m, encrypted when m was; with no
+// text it acknowledges only ("success").
+func (a *Adapter) reply(w http.ResponseWriter, m *message, encrypted bool, text string) {
 	if text == "" {
 		io.WriteString(w, "success")
 		return
@@ -307,10 +327,13 @@ func (a *Adapter) post(w http.ResponseWriter, r *http.Request, ts, nonce string)
 	if encrypted {
 		var enc string
 		if a.prefix != nil {
-			enc = a.cipher.EncryptWithPrefix(a.prefix(), out)
-		} else if enc, err = a.cipher.Encrypt(out); err != nil {
-			io.WriteString(w, "success")
-			return
+			enc = a.cipher.encryptWithPrefix(a.prefix(), out)
+		} else {
+			var err error
+			if enc, err = a.cipher.Encrypt(out); err != nil {
+				io.WriteString(w, "success")
+				return
+			}
 		}
 		rts, rnonce := strconv.FormatInt(now, 10), a.newNonce()
 		out = encryptedReply(enc, Signature(a.cfg.Token, rts, rnonce, enc), rts, rnonce)
@@ -338,12 +361,24 @@ func (a *Adapter) newNonce() string {
 	return hex.EncodeToString(b[:])
 }
 
-// handle turns a message into the engine's input and returns the passive
-// reply ("" to acknowledge only).
+// handle hands a message to the engine and returns the passive reply (""
+// to acknowledge only).
 func (a *Adapter) handle(ctx context.Context, m *message) string {
+	user := Channel + ":" + m.FromUserName
+	in, reply, ok := a.inbound(ctx, m)
+	if !ok {
+		return reply
+	}
+	return a.await(ctx, user, in)
+}
+
+// inbound turns a message into the engine's input and notes it for the
+// quota. Not ok: the message is not for the engine, and reply (perhaps "")
+// is the whole answer.
+func (a *Adapter) inbound(ctx context.Context, m *message) (in bot.Inbound, reply string, ok bool) {
 	openid := m.FromUserName
 	user := Channel + ":" + openid
-	in := bot.Inbound{Channel: Channel, UserID: openid, ChatID: openid}
+	in = bot.Inbound{Channel: Channel, UserID: openid, ChatID: openid}
 	kind := "text"
 	switch m.MsgType {
 	case "text":
@@ -364,56 +399,53 @@ func (a *Adapter) handle(ctx context.Context, m *message) string {
 					a.log.Warn("wechat: pause reminders", "err", err)
 				}
 			}
-			return ""
+			return in, "", false
 		case "click":
 			cmd, ok := menuCommands[m.EventKey]
 			if !ok {
-				return ""
+				return in, "", false
 			}
 			in.Text, kind = cmd, "click"
 		default: // VIEW, LOCATION, TEMPLATESENDJOBFINISH …: nothing to say
-			return ""
+			return in, "", false
 		}
 	default: // image, voice, video, location, link …
 		a.noteInbound(ctx, user, "text")
-		return t(langOf(), "wechat.text_only")
+		return in, t(langOf(), "wechat.text_only"), false
 	}
 	a.noteInbound(ctx, user, kind)
+	return in, "", true
+}
 
+// await starts the engine on in, unless this process is already handling
+// that message (a retry of it), and waits up to replyWithin for the part
+// of the answer for the passive reply. Past that, or when WeChat hangs
+// up, the whole answer goes through the API and the request is only
+// acknowledged.
+func (a *Adapter) await(ctx context.Context, user string, in bot.Inbound) string {
 	key := user + "|" + in.MessageID
 	a.mu.Lock()
-	d, retry := a.inflight[key]
+	res, retry := a.inflight[key]
 	if !retry {
-		d = &delivery{done: make(chan struct{})}
-		a.inflight[key] = d
+		res = new(await.Result[string])
+		a.inflight[key] = res
 		a.work.Add(1)
 	}
 	a.mu.Unlock()
 	if !retry {
-		go a.run(context.WithoutCancel(ctx), key, user, in, d)
+		go a.run(context.WithoutCancel(ctx), key, user, in, res)
 	}
-	return a.wait(ctx, d)
-}
-
-func (a *Adapter) noteInbound(ctx context.Context, user, kind string) {
-	if err := a.st.NoteInbound(ctx, user, kind, a.now(), quota); err != nil {
-		a.log.Warn("wechat: note inbound", "err", err)
-	}
+	passive, _ := res.Wait(ctx, a.replyWithin)
+	return passive
 }
 
 // run handles one message in the background: the messages kept for the
-// user first, then the engine's answer; the part a waiting request does
-// not take goes through the API.
-func (a *Adapter) run(ctx context.Context, key, user string, in bot.Inbound, d *delivery) {
+// user first, then the engine's answer. Its first part goes in the passive
+// reply if a request still waits for it; the rest, or all of it when no
+// request waits any more, goes through the API.
+func (a *Adapter) run(ctx context.Context, key, user string, in bot.Inbound, res *await.Result[string]) {
 	defer a.work.Done()
-	var kept []string
-	if msgs, err := a.st.DrainOutbox(ctx, user); err != nil {
-		a.log.Warn("wechat: outbox", "err", err)
-	} else {
-		for _, m := range msgs {
-			kept = append(kept, string(m.Data))
-		}
-	}
+	kept := a.drainKept(ctx, user)
 	reps, err := a.eng.Handle(ctx, in)
 	if err != nil {
 		a.log.Warn("wechat: engine", "err", err)
@@ -430,15 +462,14 @@ func (a *Adapter) run(ctx context.Context, key, user string, in bot.Inbound, d *
 	}
 	chunks := split(text, maxBytes)
 
-	a.mu.Lock()
-	var rest []string
-	if !d.late && len(chunks) > 0 {
-		d.passive, rest = chunks[0], chunks[1:]
-	} else {
-		rest = chunks
+	var passive string
+	if len(chunks) > 0 {
+		passive = chunks[0]
 	}
-	close(d.done)
-	a.mu.Unlock()
+	rest := chunks
+	if taken, _ := res.Put(passive); taken && len(chunks) > 0 {
+		rest = chunks[1:]
+	}
 
 	if len(rest) > 0 {
 		if err := a.sendLater(ctx, user, rest); err != nil && !errors.Is(err, msg.ErrDeferred) {
@@ -455,124 +486,4 @@ func (a *Adapter) run(ctx context.Context, key, user string, in bot.Inbound, d *
 		delete(a.inflight, key)
 		a.mu.Unlock()
 	})
-}
-
-// wait waits for the answer until replyWithin; then the answer goes by the
-// API and the request is acknowledged.
-func (a *Adapter) wait(ctx context.Context, d *delivery) string {
-	timer := time.NewTimer(a.replyWithin)
-	defer timer.Stop()
-	select {
-	case <-d.done:
-	case <-timer.C:
-	case <-ctx.Done():
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	select {
-	case <-d.done:
-		return d.passive
-	default:
-		d.late = true
-		return ""
-	}
-}
-
-// Send delivers replies the user did not ask for just now (reminders)
-// through the customer-service API, within the quota; outside the 48-hour
-// window by template message where one is configured; otherwise they are
-// kept for the user's next message (msg.ErrDeferred).
-func (a *Adapter) Send(ctx context.Context, openid string, reps []bot.Reply) error {
-	return a.sendLater(ctx, Channel+":"+openid, split(render(reps, false), maxBytes))
-}
-
-// sendLater sends chunks to user by the API, each within the quota; what
-// cannot be sent is kept for the user's next message.
-func (a *Adapter) sendLater(ctx context.Context, user string, chunks []string) error {
-	openid := strings.TrimPrefix(user, Channel+":")
-	for i, c := range chunks {
-		err := a.sendOne(ctx, user, openid, c)
-		switch {
-		case err == nil:
-			continue
-		case errors.Is(err, msg.ErrBlocked):
-			return err
-		case errors.Is(err, errUncertain):
-			// Perhaps delivered: sending it again could show it twice, and
-			// keeping it could too. Logged, not repeated.
-			a.log.Warn("wechat: customer-service message uncertain", "err", err)
-			continue
-		}
-		if !errors.Is(err, errKeep) {
-			a.log.Warn("wechat: customer-service message", "err", err)
-		}
-		if i == 0 && a.api != nil && a.cfg.TemplateID != "" && errors.Is(err, errOutside) {
-			if terr := a.api.SendTemplate(ctx, openid, a.cfg.TemplateID, strings.Join(chunks, "\n\n")); terr == nil {
-				return nil
-			} else {
-				a.log.Warn("wechat: template message", "err", terr)
-			}
-		}
-		return a.keep(ctx, user, chunks[i:])
-	}
-	return nil
-}
-
-var (
-	errKeep    = errors.New("wechat: kept for the user's next message")
-	errOutside = errors.New("wechat: outside the user's 48-hour window")
-)
-
-// sendOne sends one text within the quota. errKeep (wrapped, and errOutside
-// when the window is closed) says it could not go now.
-func (a *Adapter) sendOne(ctx context.Context, user, openid, text string) error {
-	if a.api == nil {
-		return errKeep
-	}
-	switch err := a.st.ReserveQuota(ctx, user, a.now(), quota); {
-	case errors.Is(err, store.ErrWindowClosed):
-		return errors.Join(errKeep, errOutside)
-	case errors.Is(err, store.ErrQuotaSpent):
-		return errKeep
-	case err != nil:
-		return err
-	}
-	err := a.api.SendText(ctx, openid, text)
-	var ae *APIError
-	if errors.As(err, &ae) {
-		switch ae.Code {
-		case codeOutOfWindow:
-			return errors.Join(errKeep, errOutside)
-		case codeOverQuota:
-			return errKeep
-		case codeUnfollowed, codeBlocked:
-			return msg.ErrBlocked
-		}
-	}
-	return err
-}
-
-// sendImage uploads an image and sends it within the quota; one that
-// cannot go now is dropped (the text said what it shows).
-func (a *Adapter) sendImage(ctx context.Context, user string, img *bot.Attachment) error {
-	if err := a.st.ReserveQuota(ctx, user, a.now(), quota); err != nil {
-		return err
-	}
-	id, err := a.api.UploadImage(ctx, img.Name, img.Data)
-	if err != nil {
-		return err
-	}
-	return a.api.SendImage(ctx, strings.TrimPrefix(user, Channel+":"), id)
-}
-
-// keep puts texts in the user's outbox, delivered with their next reply.
-func (a *Adapter) keep(ctx context.Context, user string, texts []string) error {
-	msgs := make([]store.WebMessage, len(texts))
-	for i, s := range texts {
-		msgs[i] = store.WebMessage{ID: strconv.FormatInt(a.now().UnixNano(), 36) + "." + strconv.Itoa(i), Data: []byte(s)}
-	}
-	if err := a.st.PushOutbox(ctx, user, msgs); err != nil {
-		return err
-	}
-	return msg.ErrDeferred
 }

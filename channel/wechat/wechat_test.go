@@ -50,7 +50,7 @@ func (e *env) clock() time.Time {
 	return time.Now()
 }
 
-func newEnv(t *testing.T, eng Handler, opts ...Option) *env {
+func newEnv(t *testing.T, eng handler, opts ...Option) *env {
 	t.Helper()
 	e := &env{api: newFakeAPI(t), st: storetest.Store(t), appID: fmt.Sprintf("wx%016x", rand.Uint64())}
 	e.rem = remind.NewService(e.st, "Asia/Shanghai")
@@ -66,7 +66,7 @@ func newEnv(t *testing.T, eng Handler, opts ...Option) *env {
 		eng = b
 	}
 	cfg := Config{Token: testToken, AESKey: testKey, AppID: e.appID, AppSecret: "app-secret", APIURL: e.api.URL}
-	a, err := New(cfg, eng, e.st, append([]Option{WithLogger(slog.New(slog.DiscardHandler)), WithReminders(e.rem), WithClock(e.clock)}, opts...)...)
+	a, err := New(cfg, eng, e.st, append([]Option{WithLogger(slog.New(slog.DiscardHandler)), WithReminders(e.rem), withClock(e.clock)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func init() { msgIDs.Store(int64(rand.Uint32()) << 20) }
 func textXML(openid, text string, msgID int64, at time.Time) string {
 	return fmt.Sprintf(`<xml><ToUserName><![CDATA[gh_loanbot]]></ToUserName><FromUserName><![CDATA[%s]]></FromUserName>`+
 		`<CreateTime>%d</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[%s]]></Content><MsgId>%d</MsgId></xml>`,
-		openid, at.Unix(), EscapeCDATA(text), msgID)
+		openid, at.Unix(), escapeCDATA(text), msgID)
 }
 
 func eventXML(openid, event, key string, at time.Time) string {
@@ -204,7 +204,7 @@ func TestOfficialSafeModeSampleReachesTheEngine(t *testing.T) {
 	st := storetest.Store(t)
 	at := time.Unix(1409735669, 0)
 	a, err := New(Config{Token: pyToken, AESKey: "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG", AppID: pyAppID}, eng, st,
-		WithClock(func() time.Time { return at }), WithLogger(slog.New(slog.DiscardHandler)))
+		withClock(func() time.Time { return at }), WithLogger(slog.New(slog.DiscardHandler)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,7 +241,7 @@ func TestOfficialSafeModeSampleReachesTheEngine(t *testing.T) {
 // sample's published ciphertext (prefix aaaabbbbccccdddd, replyMsg2).
 func TestEncryptedReplyEnvelopeByteForByte(t *testing.T) {
 	c := mustCipher(t, javaKey, javaAppID)
-	enc := c.EncryptWithPrefix(prefix16(t, javaPrefix), []byte(javaMsg2))
+	enc := c.encryptWithPrefix(prefix16(t, javaPrefix), []byte(javaMsg2))
 	got := encryptedReply(enc, Signature(javaToken, javaTimestamp, javaNonce, enc), javaTimestamp, javaNonce)
 	want := "<xml><Encrypt><![CDATA[" + javaEncrypt2 + "]]></Encrypt><MsgSignature><![CDATA[" + javaMsgSignature2 +
 		"]]></MsgSignature><TimeStamp>1409304348</TimeStamp><Nonce><![CDATA[xxxxxx]]></Nonce></xml>"
@@ -252,7 +252,7 @@ func TestEncryptedReplyEnvelopeByteForByte(t *testing.T) {
 
 func TestURLVerificationWithTheDocumentationSample(t *testing.T) {
 	at, _ := strconv.ParseInt(docURLTimestamp, 10, 64)
-	a, err := New(Config{Token: docToken}, &recorder{}, storetest.Store(t), WithClock(func() time.Time { return time.Unix(at, 0) }))
+	a, err := New(Config{Token: docToken}, &recorder{}, storetest.Store(t), withClock(func() time.Time { return time.Unix(at, 0) }))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -398,7 +398,7 @@ func TestRetryOnAnotherReplicaChangesStateOnce(t *testing.T) {
 func TestSlowAnswerGoesThroughTheCustomerServiceAPI(t *testing.T) {
 	release := make(chan struct{})
 	eng := &recorder{reply: "迟到的答复", block: release}
-	e := newEnv(t, eng, WithReplyWithin(50*time.Millisecond))
+	e := newEnv(t, eng, withReplyWithin(50*time.Millisecond))
 	u := newOpenID()
 	if r := e.say(t, "aes", u, "问题"); r != "" {
 		t.Fatalf("a slow answer must be acknowledged with success, got %q", r)
@@ -524,7 +524,7 @@ func TestTokenRevokedByAnotherReplicasRefresh(t *testing.T) {
 	e := newEnv(t, &recorder{reply: "x"})
 	ctx := context.Background()
 	api := e.a.API()
-	if err := api.SendText(ctx, "o1", "one"); err != nil { // fetches TOKEN-1
+	if err := api.sendText(ctx, "o1", "one"); err != nil { // fetches TOKEN-1
 		t.Fatal(err)
 	}
 	other := NewAPI(e.api.URL, e.appID, "app-secret", e.st, nil)
@@ -542,7 +542,7 @@ func TestTokenRevokedByAnotherReplicasRefresh(t *testing.T) {
 			})
 		}
 	})
-	if err := api.SendText(ctx, "o1", "two"); err != nil {
+	if err := api.sendText(ctx, "o1", "two"); err != nil {
 		t.Fatalf("after the revocation: %v", err)
 	}
 	fetches, sent, _ := e.api.counts()
@@ -555,7 +555,7 @@ func TestTokenRevokedByAnotherReplicasRefresh(t *testing.T) {
 	// An expired token (42001): one refresh, one retry.
 	e.api.setOnSend(nil)
 	e.api.failNext(codeTokenExpired)
-	if err := api.SendText(ctx, "o1", "three"); err != nil {
+	if err := api.sendText(ctx, "o1", "three"); err != nil {
 		t.Fatal(err)
 	}
 	if fetches, sent, _ := e.api.counts(); fetches != 3 || sent != 3 {
@@ -579,7 +579,7 @@ func TestConcurrentReplicasFetchOneToken(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			api := NewAPI(e.api.URL, e.appID, "app-secret", e.st, nil)
-			if err := api.SendText(context.Background(), "o", "hi"); err != nil {
+			if err := api.sendText(context.Background(), "o", "hi"); err != nil {
 				t.Error(err)
 			}
 		}()
@@ -598,7 +598,7 @@ func TestCreateMenu(t *testing.T) {
 	if len(e.api.menus) != 1 || !strings.Contains(e.api.menus[0], `"key":"prep"`) || !strings.Contains(e.api.menus[0], "协商准备") {
 		t.Errorf("menu: %q", e.api.menus)
 	}
-	for _, b := range Menu["button"].([]map[string]string) {
+	for _, b := range menu["button"].([]map[string]string) {
 		if menuCommands[b["key"]] == "" {
 			t.Errorf("menu key %q runs no command", b["key"])
 		}
@@ -681,7 +681,7 @@ func FuzzHandler(f *testing.F) {
 	f.Add("<!DOCTYPE x [<!ENTITY a \"aaaa\">]><xml>&a;</xml>", false)
 	eng := &recorder{reply: "ok"}
 	a, err := New(Config{Token: testToken, AESKey: testKey, AppID: "wxfuzz"}, eng, storetest.Store(f),
-		WithLogger(slog.New(slog.DiscardHandler)), WithReplyWithin(time.Second))
+		WithLogger(slog.New(slog.DiscardHandler)), withReplyWithin(time.Second))
 	if err != nil {
 		f.Fatal(err)
 	}

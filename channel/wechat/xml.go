@@ -31,13 +31,13 @@ type envelope struct {
 func textReply(to, from string, at int64, content string) []byte {
 	var b strings.Builder
 	b.WriteString("<xml><ToUserName><![CDATA[")
-	b.WriteString(EscapeCDATA(to))
+	b.WriteString(escapeCDATA(to))
 	b.WriteString("]]></ToUserName><FromUserName><![CDATA[")
-	b.WriteString(EscapeCDATA(from))
+	b.WriteString(escapeCDATA(from))
 	b.WriteString("]]></FromUserName><CreateTime>")
 	b.WriteString(strconv.FormatInt(at, 10))
 	b.WriteString("</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[")
-	b.WriteString(EscapeCDATA(content))
+	b.WriteString(escapeCDATA(content))
 	b.WriteString("]]></Content></xml>")
 	return []byte(b.String())
 }
@@ -52,7 +52,7 @@ func encryptedReply(encrypt, signature, timestamp, nonce string) []byte {
 	b.WriteString("]]></MsgSignature><TimeStamp>")
 	b.WriteString(timestamp)
 	b.WriteString("</TimeStamp><Nonce><![CDATA[")
-	b.WriteString(EscapeCDATA(nonce))
+	b.WriteString(escapeCDATA(nonce))
 	b.WriteString("]]></Nonce></xml>")
 	return []byte(b.String())
 }

@@ -2,7 +2,7 @@
 // and dark: the welcome, an FAQ answer and a negotiation plan, as PNG files
 // for the README.
 //
-//	go run ./channel/web/internal/shots -out docs
+//	go run ./cmd/shots -out docs
 //
 // It runs the real engine and FAQ on an embedded Redis and drives headless
 // Chromium (Debian's chromium package).
@@ -23,8 +23,8 @@ import (
 
 	"loanbot/bot"
 	"loanbot/channel/web"
-	"loanbot/channel/web/internal/browsertest"
 	"loanbot/faq"
+	"loanbot/internal/browsertest"
 	"loanbot/remind"
 	"loanbot/store"
 )

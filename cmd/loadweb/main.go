@@ -5,7 +5,7 @@
 // It serves the chat in-process on 127.0.0.1 with the real engine and FAQ
 // on the Redis that -redis names, and prints messages/s and latencies.
 //
-//	go run ./channel/web/internal/loadweb -users 1000 -redis redis://127.0.0.1:6379/0
+//	go run ./cmd/loadweb -users 1000 -redis redis://127.0.0.1:6379/0
 //
 // The users are deleted from Redis afterwards (-keep leaves them).
 package main
