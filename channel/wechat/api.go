@@ -9,8 +9,11 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
+	"loanbot/bot"
+	"loanbot/i18n"
 	"loanbot/store"
 )
 
@@ -225,18 +228,40 @@ func (a *API) do(req *http.Request, out any) error {
 	return nil
 }
 
-// menu is the custom menu `loanbot wechat-menu` creates: the three things
-// the bot does, each a CLICK whose key names the command it runs.
-var menu = map[string]any{"button": []map[string]string{
-	{"type": "click", "name": "法律问题", "key": "faq"},
-	{"type": "click", "name": "协商准备", "key": "prep"},
-	{"type": "click", "name": "还款提醒", "key": "remind"},
-}}
+// menuOf is the custom menu `loanbot wechat-menu` creates from the bot's
+// commands: a button per menu group, and under it a CLICK per command whose
+// key is the command without its "/" (WeChat: three buttons of five).
+func menuOf(cmds []bot.CommandInfo) map[string]any {
+	var groups []string
+	subs := map[string][]map[string]string{}
+	for _, c := range cmds {
+		if c.Menu == "" {
+			continue
+		}
+		if _, ok := subs[c.Menu]; !ok {
+			groups = append(groups, c.Menu)
+		}
+		subs[c.Menu] = append(subs[c.Menu], map[string]string{"type": "click", "name": c.Description, "key": strings.TrimPrefix(c.Name, "/")})
+	}
+	var buttons []map[string]any
+	for _, g := range groups {
+		buttons = append(buttons, map[string]any{"name": g, "sub_button": subs[g]})
+	}
+	return map[string]any{"button": buttons}
+}
 
-// menuCommands maps the menu's CLICK keys to commands.
-var menuCommands = map[string]string{"faq": "/faq", "prep": "/prep", "remind": "/remind", "reminders": "/reminders", "plan": "/plan", "help": "/help"}
+// menuCommand is the command a menu CLICK's key runs, if the bot has it.
+func (a *Adapter) menuCommand(key string) (string, bool) {
+	for _, c := range a.eng.Commands(i18n.ZhHans) {
+		if c.Name == "/"+key {
+			return c.Name, true
+		}
+	}
+	return "", false
+}
 
-// CreateMenu sets the account's custom menu.
-func (a *API) CreateMenu(ctx context.Context) error {
-	return a.post(ctx, "/cgi-bin/menu/create", menu)
+// CreateMenu sets the account's custom menu to the bot's menu commands
+// (bot.Engine.Commands, in the account's language).
+func (a *API) CreateMenu(ctx context.Context, cmds []bot.CommandInfo) error {
+	return a.post(ctx, "/cgi-bin/menu/create", menuOf(cmds))
 }

@@ -49,6 +49,9 @@ const Channel = "wx"
 // handler is the engine (*bot.Engine).
 type handler interface {
 	Handle(ctx context.Context, in bot.Inbound) ([]bot.Reply, error)
+	// Commands lists the bot's commands (*bot.Engine): a menu CLICK's key
+	// is one of them without its "/".
+	Commands(lang string) []bot.CommandInfo
 }
 
 // storage is what the adapter keeps in Redis (*store.Store).
@@ -401,7 +404,7 @@ func (a *Adapter) inbound(ctx context.Context, m *message) (in bot.Inbound, repl
 			}
 			return in, "", false
 		case "click":
-			cmd, ok := menuCommands[m.EventKey]
+			cmd, ok := a.menuCommand(m.EventKey)
 			if !ok {
 				return in, "", false
 			}

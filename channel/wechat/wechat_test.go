@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -591,17 +592,24 @@ func TestConcurrentReplicasFetchOneToken(t *testing.T) {
 }
 
 func TestCreateMenu(t *testing.T) {
-	e := newEnv(t, &recorder{})
-	if err := e.a.API().CreateMenu(context.Background()); err != nil {
+	r := &recorder{}
+	e := newEnv(t, r)
+	if err := e.a.API().CreateMenu(context.Background(), r.Commands("zh-Hans")); err != nil {
 		t.Fatal(err)
 	}
-	if len(e.api.menus) != 1 || !strings.Contains(e.api.menus[0], `"key":"prep"`) || !strings.Contains(e.api.menus[0], "协商准备") {
+	if len(e.api.menus) != 1 || !strings.Contains(e.api.menus[0], `"key":"prep"`) || !strings.Contains(e.api.menus[0], "协商还款") ||
+		strings.Contains(e.api.menus[0], `"key":"start"`) {
 		t.Errorf("menu: %q", e.api.menus)
 	}
-	for _, b := range menu["button"].([]map[string]string) {
-		if menuCommands[b["key"]] == "" {
-			t.Errorf("menu key %q runs no command", b["key"])
+	for _, g := range menuOf(r.Commands("zh-Hans"))["button"].([]map[string]any) {
+		for _, b := range g["sub_button"].([]map[string]string) {
+			if cmd, ok := e.a.menuCommand(b["key"]); !ok || cmd != "/"+b["key"] {
+				t.Errorf("menu key %q runs no command", b["key"])
+			}
 		}
+	}
+	if _, ok := e.a.menuCommand("nosuch"); ok {
+		t.Error("an unknown key runs a command")
 	}
 }
 
@@ -643,6 +651,18 @@ type recorder struct {
 	ins   []bot.Inbound
 	reply string
 	block chan struct{}
+}
+
+// Commands are a few of the bot's, as the engine lists them.
+func (r *recorder) Commands(string) []bot.CommandInfo {
+	return []bot.CommandInfo{
+		{Name: "/faq", Description: "按类别浏览常见法律问题", Menu: "问问题"},
+		{Name: "/prep", Description: "准备协商还款", Menu: "协商还款", Personal: true},
+		{Name: "/plan", Description: "查看上次的协商方案", Menu: "协商还款", Personal: true},
+		{Name: "/remind", Description: "设置还款提醒", Menu: "我的", Personal: true},
+		{Name: "/reminders", Description: "查看我的提醒", Menu: "我的", Personal: true},
+		{Name: "/start", Description: "开始"},
+	}
 }
 
 func (r *recorder) Handle(ctx context.Context, in bot.Inbound) ([]bot.Reply, error) {
@@ -818,5 +838,43 @@ func TestSafeModeIsTheDefaultWithAKey(t *testing.T) {
 		if _, err := New(c, eng, e.st); err == nil || !strings.Contains(err.Error(), "WECHAT_MODE") {
 			t.Errorf("New(%+v): %v, want an error naming WECHAT_MODE", c, err)
 		}
+	}
+}
+
+// The WeChat menu lists the commands /help lists, and every key runs one.
+func TestMenusListTheSameCommands(t *testing.T) {
+	e := newEnv(t, nil)
+	eng := e.a.eng.(*bot.Engine)
+	reps, err := eng.Handle(context.Background(), bot.Inbound{Channel: "test", UserID: "help-wx", Text: "/help"})
+	if err != nil || len(reps) == 0 {
+		t.Fatalf("/help: %v", err)
+	}
+	var help []string
+	for _, m := range regexp.MustCompile(`(?m)^· (/[a-z_]+) `).FindAllStringSubmatch(reps[0].Text, -1) {
+		help = append(help, m[1])
+	}
+	var menu []string
+	buttons := menuOf(eng.Commands("zh-Hans"))["button"].([]map[string]any)
+	if len(buttons) > 3 {
+		t.Errorf("%d menu buttons; WeChat shows 3", len(buttons))
+	}
+	for _, g := range buttons {
+		subs := g["sub_button"].([]map[string]string)
+		if len(subs) > 5 || len([]byte(g["name"].(string))) > 16 {
+			t.Errorf("menu button %v: WeChat takes a 16-byte name and 5 entries", g["name"])
+		}
+		for _, b := range subs {
+			if len([]byte(b["name"])) > 60 {
+				t.Errorf("menu entry %q over 60 bytes", b["name"])
+			}
+			cmd, ok := e.a.menuCommand(b["key"])
+			if !ok {
+				t.Errorf("menu key %q runs no command", b["key"])
+			}
+			menu = append(menu, cmd)
+		}
+	}
+	if len(menu) < 8 || !slices.Equal(menu, help) {
+		t.Errorf("WeChat's menu %v, /help %v", menu, help)
 	}
 }

@@ -91,7 +91,7 @@ func TestWechatMenuCommand(t *testing.T) {
 		t.Fatalf("exit %d: %s %s", code, out, errOut)
 	}
 	got := calls()
-	if len(got) != 1 || !strings.HasPrefix(got[0], "/cgi-bin/menu/create ") || !strings.Contains(got[0], "协商准备") {
+	if len(got) != 1 || !strings.HasPrefix(got[0], "/cgi-bin/menu/create ") || !strings.Contains(got[0], "协商还款") || !strings.Contains(got[0], `"key":"prep"`) {
 		t.Errorf("calls: %q", got)
 	}
 	t.Setenv("WECHAT_APP_SECRET", "")

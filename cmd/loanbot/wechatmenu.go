@@ -7,7 +7,9 @@ import (
 	"io"
 	"time"
 
+	"loanbot/bot"
 	"loanbot/channel/wechat"
+	"loanbot/i18n"
 )
 
 // runWechatMenu creates the Official Account's custom menu through the API
@@ -30,9 +32,19 @@ func runWechatMenu(ctx context.Context, stdout, stderr io.Writer) error {
 	api := wechat.NewAPI(w.APIURL, w.AppID, w.AppSecret, newStore(rdb, cfg), nil)
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	if err := api.CreateMenu(ctx); err != nil {
+	eng, err := bot.New(newStore(rdb, cfg), nil) // its commands only
+	if err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, "WeChat menu created: 法律问题 (/faq), 协商准备 (/prep), 还款提醒 (/remind)")
+	cmds := eng.Commands(i18n.ZhHans)
+	if err := api.CreateMenu(ctx, cmds); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "WeChat menu created:")
+	for _, c := range cmds {
+		if c.Menu != "" {
+			fmt.Fprintf(stdout, "  %s › %s (%s)\n", c.Menu, c.Description, c.Name)
+		}
+	}
 	return nil
 }
