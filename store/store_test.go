@@ -65,7 +65,7 @@ func TestSessionExpiresWhenIdle(t *testing.T) {
 	if err := s.Save(ctx, u, &store.Session{Flow: "x"}, "", time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	ttl := c.PTTL(ctx, store.SessionKey(u)).Val()
+	ttl := c.PTTL(ctx, store.KeyOf(store.KeySession, u)).Val()
 	if ttl <= 29*24*time.Hour || ttl > store.SessionTTL {
 		t.Errorf("session TTL %v, want about 30 days", ttl)
 	}
@@ -87,7 +87,7 @@ func TestDeleteUserLeavesNoKey(t *testing.T) {
 			t.Fatal(err)
 		}
 		// A key the store does not list by name still goes.
-		c.Set(ctx, "lb:{"+user+"}:extra", "1", 0)
+		c.Set(ctx, store.UserKeyForTest(user, "extra"), "1", 0)
 	}
 	if n, _ := s.UserKeyCount(ctx, u); n != 5 {
 		t.Fatalf("before delete: %d keys, want 5", n)

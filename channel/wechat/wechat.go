@@ -55,8 +55,8 @@ type Store interface {
 	Secrets
 	NoteInbound(ctx context.Context, user, kind string, now time.Time, q store.Quota) error
 	ReserveQuota(ctx context.Context, user string, now time.Time, q store.Quota) error
-	PushOutbox(ctx context.Context, user string, msgs []store.WebMessage) error
-	DrainOutbox(ctx context.Context, user string) ([]store.WebMessage, error)
+	PushOutbox(ctx context.Context, user string, msgs []store.Message) error
+	DrainOutbox(ctx context.Context, user string) ([]store.Message, error)
 	ClaimOnce(ctx context.Context, channel, id, value string, ttl time.Duration) (bool, error)
 }
 
@@ -567,9 +567,9 @@ func (a *Adapter) sendImage(ctx context.Context, user string, img *bot.Attachmen
 
 // keep puts texts in the user's outbox, delivered with their next reply.
 func (a *Adapter) keep(ctx context.Context, user string, texts []string) error {
-	msgs := make([]store.WebMessage, len(texts))
+	msgs := make([]store.Message, len(texts))
 	for i, s := range texts {
-		msgs[i] = store.WebMessage{ID: strconv.FormatInt(a.now().UnixNano(), 36) + "." + strconv.Itoa(i), Data: []byte(s)}
+		msgs[i] = store.Message{ID: strconv.FormatInt(a.now().UnixNano(), 36) + "." + strconv.Itoa(i), Data: []byte(s)}
 	}
 	if err := a.st.PushOutbox(ctx, user, msgs); err != nil {
 		return err
