@@ -13,14 +13,15 @@ import (
 // hash tag, so a SCAN of userPattern finds what no list names; on a Redis
 // Cluster that SCAN runs on every master (scanAll).
 
-// DeleteUser removes every key of user: the ones it knows in one DEL, then any
-// other key under the user's hash tag found by SCAN.
+// DeleteUser removes every key of user: the ones it knows in one DEL (the
+// registered document and log kinds among them), then any other key under
+// the user's hash tag found by SCAN.
 func (s *Store) DeleteUser(ctx context.Context, user string) error {
 	s.dropCached(user)
 	if err := s.unscheduleAll(ctx, user); err != nil {
 		return fmt.Errorf("delete user: %w", err)
 	}
-	if err := s.rdb.Del(ctx, userKeys(user, s.docKinds, s.logKinds)...).Err(); err != nil {
+	if err := s.rdb.Del(ctx, userKeys(user, registered(kinds.doc), registered(kinds.log))...).Err(); err != nil {
 		return fmt.Errorf("delete user: %w", err)
 	}
 	err := s.scanAll(ctx, userPattern(user), func(key string) error {

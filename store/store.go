@@ -67,18 +67,16 @@ type Session struct {
 
 // Store is loanbot's Redis state.
 type Store struct {
-	rdb      redis.UniversalClient
-	ns       string        // namespace of the shared keys (due sets); "" in production
-	sealer   *Sealer       // nil: values are stored in the clear
-	rateWin  time.Duration // > 0: Load counts the user's messages in windows of this length
-	docKinds []string
-	logKinds []string
-	cache    *sessionCache // nil: every Load reads Redis
+	rdb     redis.UniversalClient
+	ns      string        // namespace of the shared keys (due sets); "" in production
+	sealer  *Sealer       // nil: values are stored in the clear
+	rateWin time.Duration // > 0: Load counts the user's messages in windows of this length
+	cache   *sessionCache // nil: every Load reads Redis
 }
 
 // New wraps a go-redis client (single, Sentinel or Cluster).
 func New(rdb redis.UniversalClient) *Store {
-	return &Store{rdb: rdb, docKinds: []string{"plan"}, logKinds: []string{"calls"}}
+	return &Store{rdb: rdb}
 }
 
 // WithSealer returns a store that encrypts user data at rest.

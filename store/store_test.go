@@ -11,6 +11,12 @@ import (
 	"loanbot/store/storetest"
 )
 
+// The kinds dialogs declares, used here as examples.
+func init() {
+	store.RegisterDoc("plan")
+	store.RegisterLog("calls")
+}
+
 func TestSessionRoundTripAndCompareAndSet(t *testing.T) {
 	ctx := context.Background()
 	s := store.New(storetest.Client(t))
@@ -121,6 +127,27 @@ func TestDocsAndLogs(t *testing.T) {
 	logs, err := s.Logs(ctx, u, "calls", 10)
 	if err != nil || len(logs) != 3 || string(logs[0]) != "4" {
 		t.Errorf("logs = %q err %v, want newest first, capped at 3", logs, err)
+	}
+}
+
+func TestUnregisteredKindIsRefused(t *testing.T) {
+	ctx := context.Background()
+	c := storetest.Client(t)
+	s := store.New(c)
+	u := storetest.User("kind")
+	var v map[string]int
+	for name, err := range map[string]error{
+		"PutDoc":    s.PutDoc(ctx, u, "undeclared", map[string]int{"a": 1}),
+		"GetDoc":    func() error { _, err := s.GetDoc(ctx, u, "undeclared", &v); return err }(),
+		"AppendLog": s.AppendLog(ctx, u, "undeclared", 1, 10),
+		"Logs":      func() error { _, err := s.Logs(ctx, u, "undeclared", 10); return err }(),
+	} {
+		if !errors.Is(err, store.ErrUnregisteredKind) || !strings.Contains(err.Error(), "undeclared") {
+			t.Errorf("%s of an undeclared kind: err=%v, want ErrUnregisteredKind naming the kind", name, err)
+		}
+	}
+	if n, _ := s.UserKeyCount(ctx, u); n != 0 {
+		t.Errorf("an undeclared kind left %d keys", n)
 	}
 }
 
