@@ -109,6 +109,57 @@ func TestDeleteUserLeavesNoKey(t *testing.T) {
 	}
 }
 
+func TestDeleteUsersWithPrefixTakesOnlyThoseUsers(t *testing.T) {
+	ctx := context.Background()
+	s := store.New(storetest.Client(t))
+	run := storetest.User("run")
+	users := []string{run + "-1", run + "-2", run + "x"}
+	other := storetest.User("other")
+	for _, u := range append(users, other) {
+		if err := s.Save(ctx, u, &store.Session{Flow: "x"}, "m1", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if keys, err := s.UserKeys(ctx, users[0]); err != nil || len(keys) != 2 {
+		t.Fatalf("keys of a user after one message: %q %v, want session and seen", keys, err)
+	}
+	n, err := s.DeleteUsersWithPrefix(ctx, run)
+	if err != nil || n != 6 {
+		t.Errorf("deleted %d keys (err %v), want 6", n, err)
+	}
+	for _, u := range users {
+		if n, _ := s.UserKeyCount(ctx, u); n != 0 {
+			t.Errorf("%s: %d keys left", u, n)
+		}
+	}
+	if n, _ := s.UserKeyCount(ctx, other); n != 2 {
+		t.Errorf("a user outside the prefix: %d keys, want 2 untouched", n)
+	}
+	if _, err := s.DeleteUsersWithPrefix(ctx, ""); err == nil {
+		t.Error("an empty prefix (every user) must be refused")
+	}
+}
+
+func TestDeleteNamespaceOnlyForANamespace(t *testing.T) {
+	ctx := context.Background()
+	c := storetest.Client(t)
+	s := store.New(c).WithNamespace(storetest.User("ns"))
+	u := storetest.User("due")
+	at := time.Now().Add(-time.Minute)
+	if err := s.Schedule(ctx, u, "r1", at); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteNamespace(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if due, err := s.ClaimDue(ctx, store.DueShard(u), time.Now(), time.Minute, 10); err != nil || len(due) != 0 {
+		t.Errorf("after DeleteNamespace: %v %v, want nothing due", due, err)
+	}
+	if err := store.New(c).DeleteNamespace(ctx); err == nil {
+		t.Error("the production namespace must be refused")
+	}
+}
+
 func TestDocsAndLogs(t *testing.T) {
 	ctx := context.Background()
 	s := store.New(storetest.Client(t))
