@@ -139,17 +139,7 @@ func BenchmarkEngineManyUsers(b *testing.B) {
 
 // cleanup deletes the benchmark's users from the shared Redis.
 func cleanup(b *testing.B, rdb redis.UniversalClient, prefix string) {
-	ctx := context.Background()
-	iter := rdb.Scan(ctx, 0, "lb:{b:"+prefix+"*", 1000).Iterator()
-	var keys []string
-	for iter.Next(ctx) {
-		keys = append(keys, iter.Val())
-		if len(keys) == 500 {
-			rdb.Del(ctx, keys...)
-			keys = keys[:0]
-		}
-	}
-	if len(keys) > 0 {
-		rdb.Del(ctx, keys...)
+	if _, err := store.New(rdb).DeleteUsersWithPrefix(context.Background(), "b:"+prefix); err != nil {
+		b.Error(err)
 	}
 }

@@ -326,7 +326,7 @@ func TestRateLimitWarnsOnceThenIsSilent(t *testing.T) {
 	if answered != 5 || warned != 1 || silent != 4 {
 		t.Errorf("answered %d, warned %d, silent %d; want 5, 1, 4", answered, warned, silent)
 	}
-	rdb.Del(context.Background(), store.RateKey("test:"+u), store.RateWarnedKey("test:"+u)) // the window passes
+	rdb.Del(context.Background(), store.KeyOf(store.KeyRate, "test:"+u), store.KeyOf(store.KeyRateWarned, "test:"+u)) // the window passes
 	if got := chat(t, e1, u, "/help"); !strings.Contains(got, "怎么用") {
 		t.Errorf("after the window: %s", got)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/looplab/fsm"
 
 	"loanbot/msg"
+	"loanbot/store"
 	"loanbot/zhtext"
 )
 
@@ -58,6 +59,12 @@ type Call struct {
 
 const maxCalls = 200
 
+// callsLog is the store's log of a user's calls (newest first); declared to
+// the store so that /forget deletes it by name.
+const callsLog = "calls"
+
+func init() { store.RegisterLog(callsLog) }
+
 // parseDay reads a day ("今天" counts as now) into YYYY-MM-DD.
 func parseDay(c *Context, s string) (string, error) {
 	if s == "now" {
@@ -81,7 +88,7 @@ func finishCallLog(c *Context) []msg.Reply {
 	}
 	if c.Docs != nil {
 		docs, user := c.Docs, c.User
-		c.After(func(ctx context.Context) error { return docs.AppendLog(ctx, user, "calls", call, maxCalls) })
+		c.After(func(ctx context.Context) error { return docs.AppendLog(ctx, user, callsLog, call, maxCalls) })
 	}
 	buttons := [][]msg.Button{{{Label: c.T("log.btn.list"), Payload: msg.Cmd("/logs")}, {Label: c.T("log.btn.another"), Payload: msg.Cmd("/log")}}}
 	text := c.T("log.saved")
@@ -97,7 +104,7 @@ func listCalls(c *Context, arg string) []msg.Reply {
 	if c.Docs == nil {
 		return []msg.Reply{{Text: c.T("log.none")}}
 	}
-	raw, err := c.Docs.Logs(c.Ctx, c.User, "calls", 10)
+	raw, err := c.Docs.Logs(c.Ctx, c.User, callsLog, 10)
 	if err != nil {
 		return []msg.Reply{{Text: c.T("err.unavailable")}}
 	}

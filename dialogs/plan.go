@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"loanbot/msg"
+	"loanbot/store"
 )
 
 // Plan is the result of /prep, saved per user; /plan renders the latest
@@ -165,7 +166,7 @@ func showPlan(c *Context, arg string) []msg.Reply {
 	found := false
 	if c.Docs != nil {
 		var err error
-		if found, err = c.Docs.GetDoc(c.Ctx, c.User, "plan", &p); err != nil {
+		if found, err = c.Docs.GetDoc(c.Ctx, c.User, planDoc, &p); err != nil {
 			return []msg.Reply{{Text: c.T("err.unavailable")}}
 		}
 	}
@@ -178,11 +179,17 @@ func showPlan(c *Context, arg string) []msg.Reply {
 	return RenderPlan(c, p)
 }
 
+// planDoc is the store's document of a user's latest plan; declared to the
+// store so that /forget deletes it by name.
+const planDoc = "plan"
+
+func init() { store.RegisterDoc(planDoc) }
+
 // savePlan stores p once the session is saved.
 func savePlan(c *Context, p Plan) {
 	if c.Docs == nil {
 		return
 	}
 	docs, user := c.Docs, c.User
-	c.After(func(ctx context.Context) error { return docs.PutDoc(ctx, user, "plan", p) })
+	c.After(func(ctx context.Context) error { return docs.PutDoc(ctx, user, planDoc, p) })
 }

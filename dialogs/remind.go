@@ -199,7 +199,7 @@ func remindPrefill(c *Context, arg string) map[string]string {
 	switch {
 	case arg == "plan" && c.Docs != nil:
 		var p Plan
-		if found, _ := c.Docs.GetDoc(c.Ctx, c.User, "plan", &p); found {
+		if found, _ := c.Docs.GetDoc(c.Ctx, c.User, planDoc, &p); found {
 			pre["lender"] = p.Lender
 			if p.MonthlyFen > 0 {
 				pre["amount"] = strconv.FormatInt(p.MonthlyFen, 10)

@@ -23,7 +23,7 @@ func dueMember(user, id string) string { return user + "|" + id }
 // PutReminder stores a reminder's JSON and schedules its next notice at
 // next (zero: not scheduled, e.g. paused or finished).
 func (s *Store) PutReminder(ctx context.Context, user, id string, data []byte, next time.Time) error {
-	if err := s.rdb.HSet(ctx, RemindersKey(user), id, s.sealer.seal(RemindersKey(user), data)).Err(); err != nil {
+	if err := s.rdb.HSet(ctx, remindersKey(user), id, s.sealer.seal(remindersKey(user), data)).Err(); err != nil {
 		return fmt.Errorf("put reminder: %w", err)
 	}
 	return s.Schedule(ctx, user, id, next)
@@ -33,9 +33,9 @@ func (s *Store) PutReminder(ctx context.Context, user, id string, data []byte, n
 func (s *Store) Schedule(ctx context.Context, user, id string, next time.Time) error {
 	var err error
 	if next.IsZero() {
-		err = s.rdb.ZRem(ctx, DueKey(s.ns, DueShard(user)), dueMember(user, id)).Err()
+		err = s.rdb.ZRem(ctx, dueKey(s.ns, DueShard(user)), dueMember(user, id)).Err()
 	} else {
-		err = s.rdb.ZAdd(ctx, DueKey(s.ns, DueShard(user)), redis.Z{Score: float64(next.UnixMilli()), Member: dueMember(user, id)}).Err()
+		err = s.rdb.ZAdd(ctx, dueKey(s.ns, DueShard(user)), redis.Z{Score: float64(next.UnixMilli()), Member: dueMember(user, id)}).Err()
 	}
 	if err != nil {
 		return fmt.Errorf("schedule reminder: %w", err)
@@ -45,14 +45,14 @@ func (s *Store) Schedule(ctx context.Context, user, id string, next time.Time) e
 
 // Reminder returns one reminder's JSON, or nil when there is none.
 func (s *Store) Reminder(ctx context.Context, user, id string) ([]byte, error) {
-	b, err := s.rdb.HGet(ctx, RemindersKey(user), id).Bytes()
+	b, err := s.rdb.HGet(ctx, remindersKey(user), id).Bytes()
 	if errors.Is(err, redis.Nil) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("get reminder: %w", err)
 	}
-	if b, err = s.sealer.open(RemindersKey(user), b); err != nil {
+	if b, err = s.sealer.open(remindersKey(user), b); err != nil {
 		return nil, fmt.Errorf("get reminder: %w", err)
 	}
 	return b, nil
@@ -60,13 +60,13 @@ func (s *Store) Reminder(ctx context.Context, user, id string) ([]byte, error) {
 
 // Reminders returns all of user's reminders' JSON by id.
 func (s *Store) Reminders(ctx context.Context, user string) (map[string][]byte, error) {
-	m, err := s.rdb.HGetAll(ctx, RemindersKey(user)).Result()
+	m, err := s.rdb.HGetAll(ctx, remindersKey(user)).Result()
 	if err != nil {
 		return nil, fmt.Errorf("list reminders: %w", err)
 	}
 	out := make(map[string][]byte, len(m))
 	for k, v := range m {
-		plain, err := s.sealer.open(RemindersKey(user), []byte(v))
+		plain, err := s.sealer.open(remindersKey(user), []byte(v))
 		if err != nil {
 			return nil, fmt.Errorf("list reminders: %w", err)
 		}
@@ -78,7 +78,7 @@ func (s *Store) Reminders(ctx context.Context, user string) (map[string][]byte, 
 // DeleteReminder removes a reminder and its place in the due set; false
 // when user had no reminder id.
 func (s *Store) DeleteReminder(ctx context.Context, user, id string) (bool, error) {
-	n, err := s.rdb.HDel(ctx, RemindersKey(user), id).Result()
+	n, err := s.rdb.HDel(ctx, remindersKey(user), id).Result()
 	if err != nil {
 		return false, fmt.Errorf("delete reminder: %w", err)
 	}
@@ -87,7 +87,7 @@ func (s *Store) DeleteReminder(ctx context.Context, user, id string) (bool, erro
 
 // ClaimDue leases up to max reminders of a due set that are due at now.
 func (s *Store) ClaimDue(ctx context.Context, shard int, now time.Time, lease time.Duration, max int) ([]Due, error) {
-	res, err := claimDue.Run(ctx, s.rdb, []string{DueKey(s.ns, shard)}, now.UnixMilli(), lease.Milliseconds(), max).StringSlice()
+	res, err := claimDue.Run(ctx, s.rdb, []string{dueKey(s.ns, shard)}, now.UnixMilli(), lease.Milliseconds(), max).StringSlice()
 	if err != nil {
 		return nil, fmt.Errorf("claim due reminders: %w", err)
 	}
@@ -125,7 +125,7 @@ return 0
 // with that sender's lease, so a sender that died mid-send does not lose
 // the notice).
 func (s *Store) MarkSent(ctx context.Context, user, occurrence string, ttl time.Duration) (int, error) {
-	n, err := markSent.Run(ctx, s.rdb, []string{SentKey(user, occurrence)}, ttl.Milliseconds()).Int()
+	n, err := markSent.Run(ctx, s.rdb, []string{sentKey(user, occurrence)}, ttl.Milliseconds()).Int()
 	if err != nil {
 		return 0, fmt.Errorf("mark sent: %w", err)
 	}
@@ -136,7 +136,7 @@ func (s *Store) MarkSent(ctx context.Context, user, occurrence string, ttl time.
 // delivered (MarkSent's mark lasts only as long as the claim's lease, so a
 // dispatcher killed mid-send leaves the occurrence to be sent again).
 func (s *Store) ConfirmSent(ctx context.Context, user, occurrence string, keep time.Duration) error {
-	if err := s.rdb.Set(ctx, SentKey(user, occurrence), "1", keep).Err(); err != nil {
+	if err := s.rdb.Set(ctx, sentKey(user, occurrence), "1", keep).Err(); err != nil {
 		return fmt.Errorf("confirm sent: %w", err)
 	}
 	return nil
@@ -144,12 +144,12 @@ func (s *Store) ConfirmSent(ctx context.Context, user, occurrence string, keep t
 
 // UnmarkSent forgets a mark after a send that failed, so it is retried.
 func (s *Store) UnmarkSent(ctx context.Context, user, occurrence string) error {
-	return s.rdb.Del(ctx, SentKey(user, occurrence)).Err()
+	return s.rdb.Del(ctx, sentKey(user, occurrence)).Err()
 }
 
 // unscheduleAll removes user's reminders from their due set (DeleteUser).
 func (s *Store) unscheduleAll(ctx context.Context, user string) error {
-	ids, err := s.rdb.HKeys(ctx, RemindersKey(user)).Result()
+	ids, err := s.rdb.HKeys(ctx, remindersKey(user)).Result()
 	if err != nil || len(ids) == 0 {
 		return err
 	}
@@ -157,5 +157,5 @@ func (s *Store) unscheduleAll(ctx context.Context, user string) error {
 	for i, id := range ids {
 		members[i] = dueMember(user, id)
 	}
-	return s.rdb.ZRem(ctx, DueKey(s.ns, DueShard(user)), members...).Err()
+	return s.rdb.ZRem(ctx, dueKey(s.ns, DueShard(user)), members...).Err()
 }

@@ -2,6 +2,28 @@ package store
 
 import "github.com/redis/go-redis/v9"
 
+// countLua defines count(key, window): a counter of events in fixed windows
+// (INCR, and the window's expiry set by its first event), returning the
+// count so far. It is the one counter of the store: countInWindow runs it
+// alone, saveSession inside the save, so a retried delivery is not counted
+// twice.
+const countLua = `
+local function count(key, window)
+  local n = redis.call('INCR', key)
+  if n == 1 then redis.call('PEXPIRE', key, window) end
+  return n
+end
+`
+
+// countInWindow counts one event (see countLua).
+//
+// KEYS[1] counter
+// ARGV[1] window (ms)
+// Returns the count in the window so far.
+var countInWindow = redis.NewScript(countLua + `
+return count(KEYS[1], ARGV[1])
+`)
+
 // saveSession writes a session if nobody else wrote it since it was loaded
 // (compare-and-set on rev) and, in the same step, records the message id that
 // caused the write, so a message changes a session at most once.
@@ -13,7 +35,7 @@ import "github.com/redis/go-redis/v9"
 // ARGV[8] the rate window (ms; "0": no counting)
 // Returns {new rev, messages in the rate window, its PTTL (ms)}, or -1 when
 // rev did not match, -2 when the message was seen.
-var saveSession = redis.NewScript(`
+var saveSession = redis.NewScript(countLua + `
 local rev = tonumber(redis.call('HGET', KEYS[1], 'rev') or '0')
 if rev ~= tonumber(ARGV[1]) then return -1 end
 if ARGV[4] ~= '' then
@@ -28,8 +50,7 @@ if ARGV[4] ~= '' then
 end
 local hits, ttl = 0, -2
 if ARGV[8] ~= '0' then
-  hits = redis.call('INCR', KEYS[4])
-  if hits == 1 then redis.call('PEXPIRE', KEYS[4], ARGV[8]) end
+  hits = count(KEYS[4], ARGV[8])
   ttl = redis.call('PTTL', KEYS[4])
 end
 rev = rev + 1

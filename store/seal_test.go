@@ -33,7 +33,7 @@ func TestDataAtRestIsEncryptedAndKeysRotate(t *testing.T) {
 	st.PutReminder(ctx, u, "r1", []byte(`{"amount":210000}`), time.Time{})
 
 	// What a stolen dump shows: no amount, no name.
-	for _, k := range []string{store.SessionKey(u), store.DocKey(u, "plan"), store.LogKey(u, "calls"), store.RemindersKey(u)} {
+	for _, k := range []string{store.KeyOf(store.KeySession, u), store.DocKeyForTest(u, "plan"), store.LogKeyForTest(u, "calls"), store.KeyOf(store.KeyReminders, u)} {
 		dump, _ := rdb.Dump(ctx, k).Result()
 		for _, secret := range []string{"800000", "张三贷", "王工号", "210000"} {
 			if strings.Contains(dump, secret) {
@@ -69,8 +69,8 @@ func TestDataAtRestIsEncryptedAndKeysRotate(t *testing.T) {
 	}
 	// A sealed value copied under another user's key does not open.
 	other := storetest.User("thief")
-	data, _ := rdb.HGet(ctx, store.SessionKey(u), "data").Result()
-	rdb.HSet(ctx, store.SessionKey(other), "rev", 1, "data", data)
+	data, _ := rdb.HGet(ctx, store.KeyOf(store.KeySession, u), "data").Result()
+	rdb.HSet(ctx, store.KeyOf(store.KeySession, other), "rev", 1, "data", data)
 	if _, _, err := st.Load(ctx, other, ""); err == nil {
 		t.Error("a sealed session moved to another user opened")
 	}

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -68,18 +67,16 @@ type Session struct {
 
 // Store is loanbot's Redis state.
 type Store struct {
-	rdb      redis.UniversalClient
-	ns       string        // namespace of the shared keys (due sets); "" in production
-	sealer   *Sealer       // nil: values are stored in the clear
-	rateWin  time.Duration // > 0: Load counts the user's messages in windows of this length
-	docKinds []string
-	logKinds []string
-	cache    *sessionCache // nil: every Load reads Redis
+	rdb     redis.UniversalClient
+	ns      string        // namespace of the shared keys (due sets); "" in production
+	sealer  *Sealer       // nil: values are stored in the clear
+	rateWin time.Duration // > 0: Load counts the user's messages in windows of this length
+	cache   *sessionCache // nil: every Load reads Redis
 }
 
 // New wraps a go-redis client (single, Sentinel or Cluster).
 func New(rdb redis.UniversalClient) *Store {
-	return &Store{rdb: rdb, docKinds: []string{"plan"}, logKinds: []string{"calls"}}
+	return &Store{rdb: rdb}
 }
 
 // WithSealer returns a store that encrypts user data at rest.
@@ -134,17 +131,17 @@ func (s *Store) Load(ctx context.Context, user, msgID string) (*Session, bool, e
 		}
 	}
 	pipe := s.rdb.Pipeline()
-	hm := pipe.HMGet(ctx, SessionKey(user), "rev", "data")
+	hm := pipe.HMGet(ctx, sessionKey(user), "rev", "data")
 	var seen *redis.FloatCmd
 	if msgID != "" {
-		seen = pipe.ZScore(ctx, SeenKey(user), msgID)
+		seen = pipe.ZScore(ctx, seenKey(user), msgID)
 	}
 	var hits *redis.StringCmd
 	var hitsTTL *redis.DurationCmd
 	if s.rateWin > 0 {
-		hits = pipe.Get(ctx, RateKey(user))
+		hits = pipe.Get(ctx, rateKey(user))
 		if s.cache != nil {
-			hitsTTL = pipe.PTTL(ctx, RateKey(user))
+			hitsTTL = pipe.PTTL(ctx, rateKey(user))
 		}
 	}
 	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
@@ -161,7 +158,7 @@ func (s *Store) Load(ctx context.Context, user, msgID string) (*Session, bool, e
 		if err != nil {
 			return nil, dup, fmt.Errorf("load session: bad rev %q", revStr)
 		}
-		plain, err = s.sealer.open(SessionKey(user), []byte(data))
+		plain, err = s.sealer.open(sessionKey(user), []byte(data))
 		if err != nil {
 			return nil, dup, fmt.Errorf("load session: %w", err)
 		}
@@ -195,10 +192,10 @@ func (s *Store) Save(ctx context.Context, user string, sess *Session, msgID stri
 	}
 	var replay []byte
 	if msgID != "" && sess.Replay != nil {
-		replay = s.sealer.seal(ReplayKey(user), append([]byte(msgID+"\n"), sess.Replay...))
+		replay = s.sealer.seal(replayKey(user), append([]byte(msgID+"\n"), sess.Replay...))
 	}
-	res, err := saveSession.Run(ctx, s.rdb, []string{SessionKey(user), SeenKey(user), ReplayKey(user), RateKey(user)},
-		sess.Rev, s.sealer.seal(SessionKey(user), data), SessionTTL.Milliseconds(), msgID, now.UnixMilli(), SeenWindow.Milliseconds(), replay,
+	res, err := saveSession.Run(ctx, s.rdb, []string{sessionKey(user), seenKey(user), replayKey(user), rateKey(user)},
+		sess.Rev, s.sealer.seal(sessionKey(user), data), SessionTTL.Milliseconds(), msgID, now.UnixMilli(), SeenWindow.Milliseconds(), replay,
 		s.rateWin.Milliseconds()).Result()
 	if err != nil {
 		s.dropCached(user)
@@ -242,7 +239,7 @@ func (s *Store) WarnOnce(ctx context.Context, user string) (bool, error) {
 	if win <= 0 {
 		win = time.Minute
 	}
-	ok, err := s.rdb.SetNX(ctx, RateWarnedKey(user), "1", win).Result()
+	ok, err := s.rdb.SetNX(ctx, rateWarnedKey(user), "1", win).Result()
 	if err != nil {
 		return false, fmt.Errorf("rate warning: %w", err)
 	}
@@ -252,14 +249,14 @@ func (s *Store) WarnOnce(ctx context.Context, user string) (bool, error) {
 // Replay returns the answer kept for msgID, or nil when msgID was not the
 // last message handled (or its answer expired).
 func (s *Store) Replay(ctx context.Context, user, msgID string) ([]byte, error) {
-	b, err := s.rdb.Get(ctx, ReplayKey(user)).Bytes()
+	b, err := s.rdb.Get(ctx, replayKey(user)).Bytes()
 	if errors.Is(err, redis.Nil) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("replay: %w", err)
 	}
-	if b, err = s.sealer.open(ReplayKey(user), b); err != nil {
+	if b, err = s.sealer.open(replayKey(user), b); err != nil {
 		return nil, fmt.Errorf("replay: %w", err)
 	}
 	id, body, ok := bytes.Cut(b, []byte("\n"))
@@ -267,116 +264,4 @@ func (s *Store) Replay(ctx context.Context, user, msgID string) ([]byte, error) 
 		return nil, nil
 	}
 	return body, nil
-}
-
-// PutDoc stores one JSON document of user (no expiry: the user deletes it).
-func (s *Store) PutDoc(ctx context.Context, user, kind string, v any) error {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("put %s: %w", kind, err)
-	}
-	if err := s.rdb.Set(ctx, DocKey(user, kind), s.sealer.seal(DocKey(user, kind), data), 0).Err(); err != nil {
-		return fmt.Errorf("put %s: %w", kind, err)
-	}
-	return nil
-}
-
-// GetDoc loads a document into v; found is false when there is none.
-func (s *Store) GetDoc(ctx context.Context, user, kind string, v any) (bool, error) {
-	data, err := s.rdb.Get(ctx, DocKey(user, kind)).Bytes()
-	if errors.Is(err, redis.Nil) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("get %s: %w", kind, err)
-	}
-	if data, err = s.sealer.open(DocKey(user, kind), data); err != nil {
-		return false, fmt.Errorf("get %s: %w", kind, err)
-	}
-	if err := json.Unmarshal(data, v); err != nil {
-		return false, fmt.Errorf("get %s: %w", kind, err)
-	}
-	return true, nil
-}
-
-// AppendLog adds an entry to the front of user's log of kind, keeping at most max.
-func (s *Store) AppendLog(ctx context.Context, user, kind string, v any, max int) error {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("append %s: %w", kind, err)
-	}
-	pipe := s.rdb.TxPipeline()
-	pipe.LPush(ctx, LogKey(user, kind), s.sealer.seal(LogKey(user, kind), data))
-	pipe.LTrim(ctx, LogKey(user, kind), 0, int64(max-1))
-	if _, err := pipe.Exec(ctx); err != nil {
-		return fmt.Errorf("append %s: %w", kind, err)
-	}
-	return nil
-}
-
-// Logs returns up to n raw JSON entries of user's log of kind, newest first.
-func (s *Store) Logs(ctx context.Context, user, kind string, n int) ([][]byte, error) {
-	vals, err := s.rdb.LRange(ctx, LogKey(user, kind), 0, int64(n-1)).Result()
-	if err != nil {
-		return nil, fmt.Errorf("list %s: %w", kind, err)
-	}
-	out := make([][]byte, 0, len(vals))
-	for _, v := range vals {
-		plain, err := s.sealer.open(LogKey(user, kind), []byte(v))
-		if err != nil {
-			return nil, fmt.Errorf("list %s: %w", kind, err)
-		}
-		out = append(out, plain)
-	}
-	return out, nil
-}
-
-// DeleteUser removes every key of user: the ones it knows in one DEL, then any
-// other key under the user's hash tag found by SCAN.
-func (s *Store) DeleteUser(ctx context.Context, user string) error {
-	s.dropCached(user)
-	if err := s.unscheduleAll(ctx, user); err != nil {
-		return fmt.Errorf("delete user: %w", err)
-	}
-	if err := s.rdb.Del(ctx, userKeys(user, s.docKinds, s.logKinds)...).Err(); err != nil {
-		return fmt.Errorf("delete user: %w", err)
-	}
-	scan := func(ctx context.Context, c redis.Cmdable) error {
-		iter := c.Scan(ctx, 0, UserPattern(user), 500).Iterator()
-		for iter.Next(ctx) {
-			if err := s.rdb.Del(ctx, iter.Val()).Err(); err != nil {
-				return err
-			}
-		}
-		return iter.Err()
-	}
-	var err error
-	if cc, ok := s.rdb.(*redis.ClusterClient); ok {
-		err = cc.ForEachMaster(ctx, func(ctx context.Context, c *redis.Client) error { return scan(ctx, c) })
-	} else {
-		err = scan(ctx, s.rdb)
-	}
-	if err != nil {
-		return fmt.Errorf("delete user: %w", err)
-	}
-	return nil
-}
-
-// UserKeyCount counts the keys of user still in Redis (tests and /forget checks).
-func (s *Store) UserKeyCount(ctx context.Context, user string) (int, error) {
-	var n atomic.Int64
-	count := func(ctx context.Context, c redis.Cmdable) error {
-		iter := c.Scan(ctx, 0, UserPattern(user), 500).Iterator()
-		for iter.Next(ctx) {
-			n.Add(1)
-		}
-		return iter.Err()
-	}
-	var err error
-	if cc, ok := s.rdb.(*redis.ClusterClient); ok {
-		err = cc.ForEachMaster(ctx, func(ctx context.Context, c *redis.Client) error { return count(ctx, c) })
-	} else {
-		err = count(ctx, s.rdb)
-	}
-	return int(n.Load()), err
 }

@@ -11,6 +11,12 @@ import (
 	"loanbot/store/storetest"
 )
 
+// The kinds dialogs declares, used here as examples.
+func init() {
+	store.RegisterDoc("plan")
+	store.RegisterLog("calls")
+}
+
 func TestSessionRoundTripAndCompareAndSet(t *testing.T) {
 	ctx := context.Background()
 	s := store.New(storetest.Client(t))
@@ -65,7 +71,7 @@ func TestSessionExpiresWhenIdle(t *testing.T) {
 	if err := s.Save(ctx, u, &store.Session{Flow: "x"}, "", time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	ttl := c.PTTL(ctx, store.SessionKey(u)).Val()
+	ttl := c.PTTL(ctx, store.KeyOf(store.KeySession, u)).Val()
 	if ttl <= 29*24*time.Hour || ttl > store.SessionTTL {
 		t.Errorf("session TTL %v, want about 30 days", ttl)
 	}
@@ -87,7 +93,7 @@ func TestDeleteUserLeavesNoKey(t *testing.T) {
 			t.Fatal(err)
 		}
 		// A key the store does not list by name still goes.
-		c.Set(ctx, "lb:{"+user+"}:extra", "1", 0)
+		c.Set(ctx, store.UserKeyForTest(user, "extra"), "1", 0)
 	}
 	if n, _ := s.UserKeyCount(ctx, u); n != 5 {
 		t.Fatalf("before delete: %d keys, want 5", n)
@@ -100,6 +106,57 @@ func TestDeleteUserLeavesNoKey(t *testing.T) {
 	}
 	if n, _ := s.UserKeyCount(ctx, other); n != 5 {
 		t.Errorf("another user's keys: %d, want 5 untouched", n)
+	}
+}
+
+func TestDeleteUsersWithPrefixTakesOnlyThoseUsers(t *testing.T) {
+	ctx := context.Background()
+	s := store.New(storetest.Client(t))
+	run := storetest.User("run")
+	users := []string{run + "-1", run + "-2", run + "x"}
+	other := storetest.User("other")
+	for _, u := range append(users, other) {
+		if err := s.Save(ctx, u, &store.Session{Flow: "x"}, "m1", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if keys, err := s.UserKeys(ctx, users[0]); err != nil || len(keys) != 2 {
+		t.Fatalf("keys of a user after one message: %q %v, want session and seen", keys, err)
+	}
+	n, err := s.DeleteUsersWithPrefix(ctx, run)
+	if err != nil || n != 6 {
+		t.Errorf("deleted %d keys (err %v), want 6", n, err)
+	}
+	for _, u := range users {
+		if n, _ := s.UserKeyCount(ctx, u); n != 0 {
+			t.Errorf("%s: %d keys left", u, n)
+		}
+	}
+	if n, _ := s.UserKeyCount(ctx, other); n != 2 {
+		t.Errorf("a user outside the prefix: %d keys, want 2 untouched", n)
+	}
+	if _, err := s.DeleteUsersWithPrefix(ctx, ""); err == nil {
+		t.Error("an empty prefix (every user) must be refused")
+	}
+}
+
+func TestDeleteNamespaceOnlyForANamespace(t *testing.T) {
+	ctx := context.Background()
+	c := storetest.Client(t)
+	s := store.New(c).WithNamespace(storetest.User("ns"))
+	u := storetest.User("due")
+	at := time.Now().Add(-time.Minute)
+	if err := s.Schedule(ctx, u, "r1", at); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteNamespace(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if due, err := s.ClaimDue(ctx, store.DueShard(u), time.Now(), time.Minute, 10); err != nil || len(due) != 0 {
+		t.Errorf("after DeleteNamespace: %v %v, want nothing due", due, err)
+	}
+	if err := store.New(c).DeleteNamespace(ctx); err == nil {
+		t.Error("the production namespace must be refused")
 	}
 }
 
@@ -121,6 +178,27 @@ func TestDocsAndLogs(t *testing.T) {
 	logs, err := s.Logs(ctx, u, "calls", 10)
 	if err != nil || len(logs) != 3 || string(logs[0]) != "4" {
 		t.Errorf("logs = %q err %v, want newest first, capped at 3", logs, err)
+	}
+}
+
+func TestUnregisteredKindIsRefused(t *testing.T) {
+	ctx := context.Background()
+	c := storetest.Client(t)
+	s := store.New(c)
+	u := storetest.User("kind")
+	var v map[string]int
+	for name, err := range map[string]error{
+		"PutDoc":    s.PutDoc(ctx, u, "undeclared", map[string]int{"a": 1}),
+		"GetDoc":    func() error { _, err := s.GetDoc(ctx, u, "undeclared", &v); return err }(),
+		"AppendLog": s.AppendLog(ctx, u, "undeclared", 1, 10),
+		"Logs":      func() error { _, err := s.Logs(ctx, u, "undeclared", 10); return err }(),
+	} {
+		if !errors.Is(err, store.ErrUnregisteredKind) || !strings.Contains(err.Error(), "undeclared") {
+			t.Errorf("%s of an undeclared kind: err=%v, want ErrUnregisteredKind naming the kind", name, err)
+		}
+	}
+	if n, _ := s.UserKeyCount(ctx, u); n != 0 {
+		t.Errorf("an undeclared kind left %d keys", n)
 	}
 }
 

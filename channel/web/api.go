@@ -83,16 +83,16 @@ func botEntries(base string, reps []bot.Reply, at time.Time, push bool) []entry 
 	return out
 }
 
-func encode(es []entry) []store.WebMessage {
-	out := make([]store.WebMessage, 0, len(es))
+func encode(es []entry) []store.Message {
+	out := make([]store.Message, 0, len(es))
 	for i := range es {
 		data, _ := json.Marshal(&es[i])
-		out = append(out, store.WebMessage{ID: es[i].ID, Data: data})
+		out = append(out, store.Message{ID: es[i].ID, Data: data})
 	}
 	return out
 }
 
-func decode(ms []store.WebMessage) []entry {
+func decode(ms []store.Message) []entry {
 	out := make([]entry, 0, len(ms))
 	for _, m := range ms {
 		var e entry
@@ -211,7 +211,7 @@ func decodeMessage(w http.ResponseWriter, r *http.Request) (request, bool) {
 // the caller must see it end (await does).
 func (s *Server) admit(w http.ResponseWriter, r *http.Request) (string, bool) {
 	if s.addrLimit > 0 {
-		n, err := s.st.CountAddr(r.Context(), s.clientAddr(r), s.addrWindow)
+		n, err := s.st.Count(r.Context(), Channel, "addr:"+s.clientAddr(r), s.addrWindow)
 		if err != nil {
 			s.log.Warn("web: address limit", "err", err) // Redis is down: the engine will say so
 		} else if n > s.addrLimit {
@@ -410,7 +410,7 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request) {
 		if m.ID != id {
 			continue
 		}
-		es := decode([]store.WebMessage{m})
+		es := decode([]store.Message{m})
 		if len(es) == 0 {
 			break
 		}
@@ -467,7 +467,7 @@ func (s *Server) deliver(ctx context.Context, user string, es []entry) error {
 	if err := s.st.PushOutbox(ctx, user, encode(es)); err != nil {
 		return err
 	}
-	if err := s.st.NotifyWeb(ctx, user); err != nil {
+	if err := s.st.Notify(ctx, Channel, user); err != nil {
 		s.log.Warn("web: notify replicas", "err", err)
 	}
 	return msg.ErrDeferred

@@ -136,13 +136,13 @@ func TestAnIdentityThatStopsAtItsFirstMessageIsKeptBriefly(t *testing.T) {
 	u.post(request{Text: "/start", Silent: true}) // the page's own greeting
 	u.say("逾期了怎么办")
 	user := userOf(t, u)
-	for _, k := range []string{store.SessionKey(user), store.HistoryKey(user)} {
+	for _, k := range []string{store.KeyOf(store.KeySession, user), store.KeyOf(store.KeyHistory, user)} {
 		if d := ttl(k); d <= 0 || d > time.Hour {
 			t.Errorf("%s after one message lives %v, want at most an hour", k, d)
 		}
 	}
 	u.say("会被起诉吗")
-	for _, k := range []string{store.SessionKey(user), store.HistoryKey(user)} {
+	for _, k := range []string{store.KeyOf(store.KeySession, user), store.KeyOf(store.KeyHistory, user)} {
 		if d := ttl(k); d < 24*time.Hour {
 			t.Errorf("%s after a second message lives %v, want as long as a conversation", k, d)
 		}
@@ -161,7 +161,7 @@ func TestHistoryIsCappedInBytes(t *testing.T) {
 	}
 	user := userOf(t, u)
 	ctx := context.Background()
-	vals, err := c.st.Client().LRange(ctx, store.HistoryKey(user), 0, -1).Result()
+	vals, err := c.st.Client().LRange(ctx, store.KeyOf(store.KeyHistory, user), 0, -1).Result()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -343,7 +343,7 @@ func TestWorstCasePerAddressPerDay(t *testing.T) {
 	user := userOf(t, u)
 	rdb := st.Client()
 	ctx := context.Background()
-	keys, err := rdb.Keys(ctx, store.UserPattern(user)).Result()
+	keys, err := st.UserKeys(ctx, user)
 	if err != nil || len(keys) == 0 {
 		t.Fatalf("keys of the user: %v %v", keys, err)
 	}
@@ -351,11 +351,11 @@ func TestWorstCasePerAddressPerDay(t *testing.T) {
 	for _, k := range keys {
 		n := keyBytes(t, rdb, k)
 		identity += n
-		if k == store.SeenKey(user) {
+		if k == store.KeyOf(store.KeySeen, user) {
 			seen = n
 		}
 	}
-	marks, _ := rdb.ZCard(ctx, store.SeenKey(user)).Result()
+	marks, _ := rdb.ZCard(ctx, store.KeyOf(store.KeySeen, user)).Result()
 	perMark := seen / max(marks, 1)
 	const (
 		identitiesADay = 20 * 24       // WithNewUsers default, an hour

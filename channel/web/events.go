@@ -218,7 +218,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 // user of an open page here has something in their outbox.
 func (s *Server) subscribe() {
 	s.subOne.Do(func() {
-		notices := s.st.WebNotices(s.ctx)
+		notices := s.st.Notices(s.ctx, Channel)
 		go func() {
 			for user := range notices {
 				if !s.hub.has(user) {

@@ -55,7 +55,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if s.newUsers > 0 {
-		n, err := s.st.CountAddr(r.Context(), "new:"+s.clientAddr(r), s.newWindow)
+		n, err := s.st.Count(r.Context(), Channel, "addr:new:"+s.clientAddr(r), s.newWindow)
 		if err != nil {
 			s.log.Warn("web: new-user budget", "err", err) // Redis is down: nothing can be kept anyway
 		} else if n > s.newUsers {

@@ -34,18 +34,19 @@ type Handler interface {
 	Handle(ctx context.Context, in bot.Inbound) ([]bot.Reply, error)
 }
 
-// Store is the web chat's state in Redis (*store.Store; see store/web.go).
+// Store is the web chat's state in Redis (*store.Store; see store/history.go,
+// outbox.go, channelstate.go and notify.go).
 type Store interface {
-	WebSecret(ctx context.Context, fresh []byte) ([]byte, error)
-	AppendHistory(ctx context.Context, user, after string, msgs []store.WebMessage, max, maxBytes int) (int, error)
-	History(ctx context.Context, user string) ([]store.WebMessage, error)
+	SharedSecret(ctx context.Context, channel, name string, fresh []byte) ([]byte, error)
+	AppendHistory(ctx context.Context, user, after string, msgs []store.Message, max, maxBytes int) (int, error)
+	History(ctx context.Context, user string) ([]store.Message, error)
 	HasHistory(ctx context.Context, user string) (bool, error)
 	KeepBriefly(ctx context.Context, user string, ttl time.Duration) error
-	PushOutbox(ctx context.Context, user string, msgs []store.WebMessage) error
-	DrainOutbox(ctx context.Context, user string) ([]store.WebMessage, error)
-	CountAddr(ctx context.Context, addr string, window time.Duration) (int64, error)
-	NotifyWeb(ctx context.Context, user string) error
-	WebNotices(ctx context.Context) <-chan string
+	PushOutbox(ctx context.Context, user string, msgs []store.Message) error
+	DrainOutbox(ctx context.Context, user string) ([]store.Message, error)
+	Count(ctx context.Context, channel, name string, window time.Duration) (int64, error)
+	Notify(ctx context.Context, channel, user string) error
+	Notices(ctx context.Context, channel string) <-chan string
 }
 
 // Channel is the engine's name of this channel: users are "web:<id>".
@@ -222,7 +223,7 @@ func New(eng Handler, st Store, opts ...Option) (*Server, error) {
 		rand.Read(fresh)
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		sec, err := st.WebSecret(ctx, fresh)
+		sec, err := st.SharedSecret(ctx, Channel, "secret", fresh)
 		if err != nil {
 			return nil, fmt.Errorf("web: cookie secret (set LOANBOT_WEB_SECRET or make Redis reachable): %w", err)
 		}

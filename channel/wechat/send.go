@@ -120,9 +120,9 @@ func (a *Adapter) sendImage(ctx context.Context, user string, img *bot.Attachmen
 
 // keep puts texts in the user's outbox, delivered with their next reply.
 func (a *Adapter) keep(ctx context.Context, user string, texts []string) error {
-	msgs := make([]store.WebMessage, len(texts))
+	msgs := make([]store.Message, len(texts))
 	for i, s := range texts {
-		msgs[i] = store.WebMessage{ID: strconv.FormatInt(a.now().UnixNano(), 36) + "." + strconv.Itoa(i), Data: []byte(s)}
+		msgs[i] = store.Message{ID: strconv.FormatInt(a.now().UnixNano(), 36) + "." + strconv.Itoa(i), Data: []byte(s)}
 	}
 	if err := a.st.PushOutbox(ctx, user, msgs); err != nil {
 		return err

@@ -59,8 +59,8 @@ type storage interface {
 	secretStore
 	NoteInbound(ctx context.Context, user, kind string, now time.Time, q store.Quota) error
 	ReserveQuota(ctx context.Context, user string, now time.Time, q store.Quota) error
-	PushOutbox(ctx context.Context, user string, msgs []store.WebMessage) error
-	DrainOutbox(ctx context.Context, user string) ([]store.WebMessage, error)
+	PushOutbox(ctx context.Context, user string, msgs []store.Message) error
+	DrainOutbox(ctx context.Context, user string) ([]store.Message, error)
 	ClaimOnce(ctx context.Context, channel, id, value string, ttl time.Duration) (bool, error)
 }
 

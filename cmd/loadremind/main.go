@@ -55,7 +55,7 @@ func main() {
 	fmt.Printf("redis hash-max-listpack-value=%s (docker-compose.yml sets 512; Redis' default 64 stores a user's reminders as a hash table)\n", lv["hash-max-listpack-value"])
 	st := store.New(rdb).WithNamespace(run)
 	svc := remind.NewService(st, "Asia/Shanghai")
-	defer cleanup(ctx, rdb, run, idBase)
+	defer cleanup(ctx, st, run, idBase)
 
 	// 1. A million reminders, due in the future (-n 0: burst only).
 	if *n > 0 {
@@ -221,21 +221,16 @@ func usedMemory(ctx context.Context, rdb redis.UniversalClient) int64 {
 	return 0
 }
 
-// cleanup deletes every key the run wrote.
-func cleanup(ctx context.Context, rdb redis.UniversalClient, run string, idBase int64) {
-	for _, pattern := range []string{"lb:{cli:" + run + "-*", "lb:" + run + ":*", fmt.Sprintf("lb:{tg:%d*", idBase/1_000_000)} {
-		iter := rdb.Scan(ctx, 0, pattern, 5000).Iterator()
-		var keys []string
-		for iter.Next(ctx) {
-			keys = append(keys, iter.Val())
-			if len(keys) == 1000 {
-				rdb.Unlink(ctx, keys...)
-				keys = keys[:0]
-			}
+// cleanup deletes every key the run wrote: its users' (cli:<run>-…, and
+// tg:… with this run's leading digits) and its namespace's due sets.
+func cleanup(ctx context.Context, st *store.Store, run string, idBase int64) {
+	for _, prefix := range []string{"cli:" + run + "-", fmt.Sprintf("tg:%d", idBase/1_000_000)} {
+		if _, err := st.DeleteUsersWithPrefix(ctx, prefix); err != nil {
+			log.Printf("loadremind: cleanup: %v", err)
 		}
-		if len(keys) > 0 {
-			rdb.Unlink(ctx, keys...)
-		}
+	}
+	if err := st.DeleteNamespace(ctx); err != nil {
+		log.Printf("loadremind: cleanup: %v", err)
 	}
 }
 

@@ -30,7 +30,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -423,17 +422,10 @@ func redisCPU(rdb redis.UniversalClient) time.Duration {
 	return time.Duration(total * float64(time.Second))
 }
 
-// cleanup deletes the run's users from Redis (every key of a user carries
-// "{tg:<chat id>}", and the run's chat ids share their leading digits).
+// cleanup deletes the run's users from Redis (the run's chat ids share
+// their leading digits).
 func cleanup(rdb redis.UniversalClient, first int64) {
-	ctx := context.Background()
-	iter := rdb.Scan(ctx, 0, fmt.Sprintf("lb:{tg:%d*", first/100_000), 1000).Iterator()
-	n := 0
-	for iter.Next(ctx) {
-		rdb.Unlink(ctx, iter.Val())
-		n++
-	}
-	if err := iter.Err(); err != nil && !errors.Is(err, redis.Nil) {
+	if _, err := store.New(rdb).DeleteUsersWithPrefix(context.Background(), fmt.Sprintf("tg:%d", first/100_000)); err != nil {
 		log.Printf("loadtg: cleanup: %v", err)
 	}
 }
