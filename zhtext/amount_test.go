@@ -72,10 +72,7 @@ func TestParseAmount(t *testing.T) {
 }
 
 func TestParseAmountRejects(t *testing.T) {
-	tests := []struct {
-		in   string
-		want error
-	}{
+	rejects(t, "ParseAmount", func(s string) (any, error) { return ParseAmount(s) }, []reject{
 		{"", ErrEmpty},
 		{"   ", ErrEmpty},
 		{"abc", ErrNotNumber},
@@ -95,13 +92,7 @@ func TestParseAmountRejects(t *testing.T) {
 		{"1万亿零1", ErrTooLarge},
 		{"99999999999999999999999", ErrTooLarge},
 		{"1亿亿", ErrNotNumber},
-	}
-	for _, tt := range tests {
-		got, err := ParseAmount(tt.in)
-		if !errors.Is(err, tt.want) {
-			t.Errorf("ParseAmount(%q) = %d, %v; want %v", tt.in, got, err, tt.want)
-		}
-	}
+	})
 }
 
 func TestParseErrorNamesTheInput(t *testing.T) {

@@ -1,7 +1,6 @@
 package zhtext
 
 import (
-	"errors"
 	"testing"
 )
 
@@ -57,10 +56,7 @@ func TestParseClock(t *testing.T) {
 }
 
 func TestParseClockRejects(t *testing.T) {
-	tests := []struct {
-		in   string
-		want error
-	}{
+	rejects(t, "ParseClock", func(s string) (any, error) { hh, mm, err := ParseClock(s); return [2]int{hh, mm}, err }, []reject{
 		{"", ErrEmpty},
 		{"abc", ErrNotClock},
 		{"早点", ErrNotClock},
@@ -74,11 +70,5 @@ func TestParseClockRejects(t *testing.T) {
 		{"下午25点", ErrNotClock},
 		{"9点60分", ErrNotClock},
 		{"99", ErrNotClock},
-	}
-	for _, tt := range tests {
-		hh, mm, err := ParseClock(tt.in)
-		if !errors.Is(err, tt.want) {
-			t.Errorf("ParseClock(%q) = %d:%02d, %v; want %v", tt.in, hh, mm, err, tt.want)
-		}
-	}
+	})
 }

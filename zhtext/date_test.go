@@ -1,7 +1,6 @@
 package zhtext
 
 import (
-	"errors"
 	"testing"
 	"time"
 )
@@ -96,10 +95,7 @@ func TestParseDate(t *testing.T) {
 }
 
 func TestParseDateRejects(t *testing.T) {
-	tests := []struct {
-		in   string
-		want error
-	}{
+	rejects(t, "ParseDate", func(s string) (any, error) { return ParseDate(s, testNow) }, []reject{
 		{"", ErrEmpty},
 		{"  ", ErrEmpty},
 		{"abc", ErrNotDate},
@@ -117,11 +113,5 @@ func TestParseDateRejects(t *testing.T) {
 		{"2027年2月29日", ErrNotDate},
 		{"下个月31号", ErrNotDate}, // June 2026 has 30 days
 		{"Foo 20", ErrNotDate},
-	}
-	for _, tt := range tests {
-		got, err := ParseDate(tt.in, testNow)
-		if !errors.Is(err, tt.want) {
-			t.Errorf("ParseDate(%q) = %+v, %v; want %v", tt.in, got, err, tt.want)
-		}
-	}
+	})
 }

@@ -1,7 +1,6 @@
 package zhtext
 
 import (
-	"errors"
 	"testing"
 )
 
@@ -56,10 +55,7 @@ func TestParseDuration(t *testing.T) {
 }
 
 func TestParseDurationRejects(t *testing.T) {
-	tests := []struct {
-		in   string
-		want error
-	}{
+	rejects(t, "ParseDuration", func(s string) (any, error) { return ParseDuration(s) }, []reject{
 		{"", ErrEmpty},
 		{" ", ErrEmpty},
 		{"abc", ErrNotDuration},
@@ -74,11 +70,5 @@ func TestParseDurationRejects(t *testing.T) {
 		{"负3个月", ErrNegative},
 		{"1000年", ErrTooLarge},
 		{"99999999999999999999天", ErrTooLarge},
-	}
-	for _, tt := range tests {
-		got, err := ParseDuration(tt.in)
-		if !errors.Is(err, tt.want) {
-			t.Errorf("ParseDuration(%q) = %d, %v; want %v", tt.in, got, err, tt.want)
-		}
-	}
+	})
 }

@@ -210,15 +210,9 @@ func decodeMessage(w http.ResponseWriter, r *http.Request) (request, bool) {
 // identity; admitted, the message counts as work that Close waits for, and
 // the caller must see it end (await does).
 func (s *Server) admit(w http.ResponseWriter, r *http.Request) (string, bool) {
-	if s.addrLimit > 0 {
-		n, err := s.st.Count(r.Context(), Channel, "addr:"+s.clientAddr(r), s.addrWindow)
-		if err != nil {
-			s.log.Warn("web: address limit", "err", err) // Redis is down: the engine will say so
-		} else if n > s.addrLimit {
-			w.Header().Set("Retry-After", strconv.Itoa(int(s.addrWindow/time.Second)+1))
-			apiError(w, http.StatusTooManyRequests, "rate_limited")
-			return "", false
-		}
+	if !s.spend(w, r, s.messages) {
+		apiError(w, http.StatusTooManyRequests, "rate_limited")
+		return "", false
 	}
 	id := s.user(r)
 	if id == "" {

@@ -1,12 +1,15 @@
 package web
 
 import (
+	"fmt"
 	"mime"
 	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // maxBody is the largest request body the API reads.
@@ -111,4 +114,38 @@ func langHint(r *http.Request) string {
 		return ""
 	}
 	return tag
+}
+
+// budget is what one client address may do in a fixed window, counted in
+// Redis under name + the address (n = 0: no bound).
+type budget struct {
+	n      int64
+	window time.Duration
+	name   string
+}
+
+func newBudget(name string, n int, window time.Duration) (budget, error) {
+	if n > 0 && window <= 0 {
+		return budget{}, fmt.Errorf("web: a budget of %d without a window", n)
+	}
+	return budget{int64(n), window, name}, nil
+}
+
+// spend counts the request against its address's budget b: false, with
+// Retry-After set, when the address has spent it. With Redis down the
+// request goes on (the engine says so; nothing can be kept anyway).
+func (s *Server) spend(w http.ResponseWriter, r *http.Request, b budget) bool {
+	if b.n <= 0 {
+		return true
+	}
+	n, err := s.st.Count(r.Context(), Channel, b.name+s.clientAddr(r), b.window)
+	if err != nil {
+		s.log.Warn("web: address budget", "err", err)
+		return true
+	}
+	if n > b.n {
+		w.Header().Set("Retry-After", strconv.Itoa(int(b.window/time.Second)+1))
+		return false
+	}
+	return true
 }

@@ -6,8 +6,6 @@ import (
 	"encoding/hex"
 	"net/http"
 	"path"
-	"strconv"
-	"time"
 )
 
 //go:embed static
@@ -54,20 +52,14 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 		serveAsset(w, r, "index.html", "no-cache")
 		return
 	}
-	if s.newUsers > 0 {
-		n, err := s.st.Count(r.Context(), Channel, "addr:new:"+s.clientAddr(r), s.newWindow)
-		if err != nil {
-			s.log.Warn("web: new-user budget", "err", err) // Redis is down: nothing can be kept anyway
-		} else if n > s.newUsers {
-			a := assets["index.html"]
-			h := w.Header()
-			h.Set("Content-Type", a.ctype)
-			h.Set("Cache-Control", "no-store")
-			h.Set("Retry-After", strconv.Itoa(int(s.newWindow/time.Second)))
-			w.WriteHeader(http.StatusTooManyRequests)
-			w.Write(a.body)
-			return
-		}
+	if !s.spend(w, r, s.newUsers) {
+		a := assets["index.html"]
+		h := w.Header()
+		h.Set("Content-Type", a.ctype)
+		h.Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusTooManyRequests)
+		w.Write(a.body)
+		return
 	}
 	s.setCookie(w, r, newID())
 	serveAsset(w, r, "index.html", "no-cache")

@@ -63,12 +63,10 @@ type Server struct {
 
 	historyMax   int
 	historyBytes int
-	newUsers     int64 // new identities per client address and window (0: no bound)
-	newWindow    time.Duration
+	newUsers     budget        // new identities per client address
 	briefly      time.Duration // life of an identity that has not gone past its first message
 	replyTimeout time.Duration
-	addrLimit    int64
-	addrWindow   time.Duration
+	messages     budget // messages per client address
 	maxStreams   int
 	addrStreams  int
 	heartbeat    time.Duration
@@ -132,12 +130,9 @@ func WithHistoryBytes(n int) Option {
 // (default 20 an hour). Past it the page still loads but says to come back
 // later. n = 0 turns it off.
 func WithNewUsers(n int, window time.Duration) Option {
-	return func(s *Server) error {
-		if n > 0 && window <= 0 {
-			return errors.New("web: new-user budget without a window")
-		}
-		s.newUsers, s.newWindow = int64(n), window
-		return nil
+	return func(s *Server) (err error) {
+		s.newUsers, err = newBudget("addr:new:", n, window)
+		return err
 	}
 }
 
@@ -164,12 +159,9 @@ func WithReplyTimeout(d time.Duration) Option {
 // of the engine's per-user limit (default 300 a minute: many phones share
 // one carrier address). n = 0 turns it off.
 func WithAddrLimit(n int, window time.Duration) Option {
-	return func(s *Server) error {
-		if n > 0 && window <= 0 {
-			return errors.New("web: address limit without a window")
-		}
-		s.addrLimit, s.addrWindow = int64(n), window
-		return nil
+	return func(s *Server) (err error) {
+		s.messages, err = newBudget("addr:", n, window)
+		return err
 	}
 }
 
@@ -211,8 +203,8 @@ func withHeartbeat(d time.Duration) Option {
 // reads (or creates) the cookie secret in Redis, so Redis must answer.
 func New(eng Handler, st Store, opts ...Option) (*Server, error) {
 	s := &Server{eng: eng, st: st, log: slog.Default(), historyMax: 50, historyBytes: 128 << 10,
-		newUsers: 20, newWindow: time.Hour, briefly: time.Hour, replyTimeout: 20 * time.Second,
-		addrLimit: 300, addrWindow: time.Minute, maxStreams: 10000, addrStreams: 64, heartbeat: 25 * time.Second}
+		newUsers: budget{20, time.Hour, "addr:new:"}, messages: budget{300, time.Minute, "addr:"},
+		briefly: time.Hour, replyTimeout: 20 * time.Second, maxStreams: 10000, addrStreams: 64, heartbeat: 25 * time.Second}
 	for _, o := range opts {
 		if err := o(s); err != nil {
 			return nil, err
