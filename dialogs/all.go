@@ -13,6 +13,12 @@ func All() []*Flow {
 			out = append(out, c.Flow)
 		}
 	}
+	for _, f := range declared.flows {
+		if !seen[f] {
+			seen[f] = true
+			out = append(out, f)
+		}
+	}
 	return out
 }
 

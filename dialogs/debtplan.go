@@ -67,7 +67,7 @@ type DebtPlan struct {
 	MinimumsFen int64 // the sum of the smallest offers that ignore no lender
 	Enough      bool  // the budget covers them
 	Offers      []Offer
-	Ordered     Outcome // paying in this order (the extra to the first still owed)
+	Ordered     Outcome // highest cost first: every debt its smallest offer, the rest to the dearest still owed
 	Equal       Outcome // the budget in equal shares
 }
 
@@ -148,14 +148,17 @@ func PlanDebts(debts []Debt, income, expenses int64) DebtPlan {
 		}
 	}
 	if p.Enough && len(p.Offers) > 0 {
-		p.Ordered = simulate(p.Offers, p.BudgetFen, false)
+		byCost := append([]Offer(nil), p.Offers...)
+		sort.SliceStable(byCost, func(i, j int) bool { return byCost[i].Debt.APR > byCost[j].Debt.APR })
+		p.Ordered = simulate(byCost, p.BudgetFen, false)
 		p.Equal = simulate(p.Offers, p.BudgetFen, true)
 	}
 	return p
 }
 
-// simulate pays the budget each month until every debt is paid: in order
-// (every debt its smallest offer, the rest to the first still owed) or in
+// simulate pays the budget each month until every debt is paid: in the
+// order given (every debt its smallest offer, the rest to the first still
+// owed) or in
 // equal shares; interest accrues monthly at each debt's APR / 12.
 func simulate(offers []Offer, budget int64, equal bool) Outcome {
 	bal := make([]float64, len(offers))

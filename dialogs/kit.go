@@ -35,6 +35,9 @@ const (
 // Slot names the kit itself keeps in the session.
 const (
 	slotReturn = "_ret" // the state to go back to after an edit from a summary
+	// slotSkip lists slots an earlier answer filled ("owed,due"): their
+	// questions are passed over once ("back" still reaches them).
+	slotSkip = "_skip"
 )
 
 // Flow is one guided conversation.
@@ -278,8 +281,10 @@ func (r *Registry) Start(c *Context, name string, prefill map[string]string) []m
 			break
 		}
 		s.History = append(s.History, s.State)
+		unskip(s, st.Slot)
 		s.State = m.Current()
 	}
+	r.passFilled(c, f)
 	return []msg.Reply{r.prompt(c, f, "")}
 }
 
@@ -405,6 +410,7 @@ func (r *Registry) advance(c *Context, f *Flow, st *Step, v string) []msg.Reply 
 		s.History = append(s.History, from)
 	}
 	s.State = next
+	next = r.passFilled(c, f)
 	if next == Done {
 		reps := f.Finish(c)
 		if s.Flow == f.Name && s.State == Done { // Finish may have started another flow
@@ -413,6 +419,43 @@ func (r *Registry) advance(c *Context, f *Flow, st *Step, v string) []msg.Reply 
 		return reps
 	}
 	return []msg.Reply{r.prompt(c, f, "")}
+}
+
+// passFilled passes over the questions whose answers an earlier message
+// gave (slotSkip), and returns the state the flow is then in.
+func (r *Registry) passFilled(c *Context, f *Flow) string {
+	s := c.Sess
+	skip := s.Slots[slotSkip]
+	for skip != "" && s.State != Done {
+		st := f.Steps[s.State]
+		if st == nil || st.Slot == "" || !strings.Contains(","+skip+",", ","+st.Slot+",") {
+			break
+		}
+		m := fsm.NewFSM(s.State, f.Events, nil)
+		if err := m.Event(context.WithoutCancel(c.Ctx), "next"); err != nil || m.Current() == Done {
+			break // the last question is asked, not answered for the user
+		}
+		skip = strings.Trim(strings.Replace(","+skip+",", ","+st.Slot+",", ",", 1), ",")
+		s.History = append(s.History, s.State)
+		s.State = m.Current()
+	}
+	if skip == "" {
+		delete(s.Slots, slotSkip)
+	} else {
+		s.Slots[slotSkip] = skip
+	}
+	return s.State
+}
+
+// unskip takes slot off the list of questions to pass over.
+func unskip(s *store.Session, slot string) {
+	if skip := s.Slots[slotSkip]; skip != "" {
+		if skip = strings.Trim(strings.Replace(","+skip+",", ","+slot+",", ",", 1), ","); skip == "" {
+			delete(s.Slots, slotSkip)
+		} else {
+			s.Slots[slotSkip] = skip
+		}
+	}
 }
 
 // prompt renders the current step's question with its buttons and the

@@ -8,7 +8,7 @@ import (
 	"loanbot/msg"
 )
 
-var _ = Declare(Command{Name: "/prep", Desc: "cmd.prep", Menu: GroupPlan, Order: 20, Personal: true, Flow: Negotiate})
+var _ = Declare(Command{Name: "/prep", Desc: "cmd.prep", Menu: GroupPlan, Order: 20, Personal: true, Flow: Negotiate, Prefill: prepFromDebt})
 
 // Negotiate is the /prep flow: it collects the loan, the debt, the user's
 // income and hardship, shows a summary the user can edit, and hands over a

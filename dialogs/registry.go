@@ -60,8 +60,15 @@ const (
 )
 
 var declared struct {
-	cmds []Command
-	acts []Action
+	cmds  []Command
+	acts  []Action
+	flows []*Flow // flows no command starts (started by another feature)
+}
+
+// DeclareFlow registers a flow that no command starts.
+func DeclareFlow(f *Flow) *Flow {
+	declared.flows = append(declared.flows, f)
+	return f
 }
 
 // Declare registers a command of the product (call it in a package-level

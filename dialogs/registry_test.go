@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"loanbot/i18n"
+	"loanbot/loancost"
 )
 
 // A choice added to /prep with an existing label but without the texts the
@@ -51,5 +52,16 @@ func TestEveryCommandIsDescribedInEveryLanguage(t *testing.T) {
 	}
 	if err := r.AddAction(Action{Prefix: "nav", Run: reminderAction}); err == nil {
 		t.Error("an action took the kit's own prefix")
+	}
+}
+
+// Every field the cost calculator may ask for has its question.
+func TestRateAsksForEveryField(t *testing.T) {
+	for f := loancost.FieldReceived; f <= loancost.FieldRatePeriod; f++ {
+		for _, lang := range []string{i18n.ZhHans, i18n.En} {
+			if key := "rate.missing." + f.String(); !i18n.HasIn(lang, key) {
+				t.Errorf("%s has no %q", lang, key)
+			}
+		}
 	}
 }

@@ -1,0 +1,110 @@
+package bot_test
+
+import (
+	"context"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"loanbot/bot"
+	"loanbot/store/storetest"
+)
+
+// The issue's case, typed as people type: a card of 60,000 overdue 100
+// days, 微粒贷 35,000, 美团 8,000 costing 12 × 1,000 on 9,000 received;
+// income 9,000, expenses 5,000.
+func TestDebtsThreeByFreeTextToAPlan(t *testing.T) {
+	st := storetest.Store(t)
+	e := newEngine(t, st)
+	u := storetest.User("debts")
+	transcript(t, e, u, []step{
+		{"/debts", "还没有记录欠款"},
+		{"/debt", "哪个平台或银行"},
+		{"信用卡 欠6万 逾期100天", "每个月应还多少"}, // owed and overdue taken from the one message
+		{"不知道", "有没有被起诉"},
+		{"没有", "实际成本"},
+		{"不知道", "请核对这笔欠款"},
+		{"保存", "记下了"},
+		{"/debt 微粒贷 欠35000 每月还2000 逾期20天", "有没有被起诉"},
+		{"没有", "实际成本"},
+		{"skip", "微粒贷"},
+		{"保存", "共2笔"},
+		{"/debt", "哪个平台"},
+		{"美团 欠8000 每月还1000 逾期10天", "有没有被起诉"},
+		{"没有", "实际成本"},
+		{"年化56.75%", "56.75%"},
+		{"保存", "共3笔，合计欠103,000元"},
+	})
+	// The plan asks the budget once.
+	transcript(t, e, u, []step{
+		{"/debts plan", "税后收入"},
+		{"9000", "必要的生活开支"},
+	})
+	got := chat(t, e, u, "5000")
+	for _, want := range []string{"每月最多拿出2,800元", "1. 信用卡", "2. 美团", "3. 微粒贷", "恶意透支", "先还成本最高的", "平均分给每家", "12348" /* not here: enough */} {
+		if want == "12348" {
+			if strings.Contains(got, "借新还旧") {
+				t.Errorf("the budget is enough, yet the plan says it is not:\n%s", got)
+			}
+			continue
+		}
+		if !strings.Contains(got, want) {
+			t.Errorf("plan lacks %q:\n%s", want, got)
+		}
+	}
+	var sum int64
+	for _, m := range regexp.MustCompile(`：每月([0-9,]+)元`).FindAllStringSubmatch(got, -1) {
+		n, _ := strconv.ParseInt(strings.ReplaceAll(m[1], ",", ""), 10, 64)
+		sum += n
+	}
+	if sum == 0 || sum > 2800 {
+		t.Errorf("offers sum to %d, budget 2,800:\n%s", sum, got)
+	}
+	// /plan shows it again; the /prep handover is prefilled.
+	if p := chat(t, e, u, "/plan"); !strings.Contains(p, "1. 信用卡") {
+		t.Errorf("/plan: %s", p)
+	}
+	reps, _ := e.Handle(context.Background(), bot.Inbound{Channel: "test", UserID: u, Text: "/plan"})
+	var prep string
+	for _, b := range reps[0].Flat() {
+		if strings.Contains(b.Label, "美团") {
+			prep = b.Payload
+		}
+	}
+	if prep == "" {
+		t.Fatalf("no /prep button for 美团: %s", render(reps))
+	}
+	reps, _ = e.Handle(context.Background(), bot.Inbound{Channel: "test", UserID: u, Payload: prep})
+	if got := render(reps); !strings.Contains(got, "主要原因") {
+		t.Errorf("/prep from the plan should ask only the reason: %s", got)
+	}
+	transcript(t, e, u, []step{{"失业", "希望"}, {"分期", "平台：美团"}})
+	if got := chat(t, e, u, "确认"); !strings.Contains(got, "8,000元") {
+		t.Errorf("prep plan: %s", got)
+	}
+}
+
+// Bad input never breaks the map: absurd amounts, a monthly due over the
+// debt, zero income.
+func TestDebtsBadInput(t *testing.T) {
+	e := newEngine(t, storetest.Store(t))
+	u := storetest.User("debts-bad")
+	transcript(t, e, u, []step{
+		{"/debt", "哪个平台"},
+		{"借呗", "一共还欠多少"},
+		{"一千亿亿", "没看出"},
+		{"5000", "每个月应还多少"},
+		{"9000", "不会比欠款总额还多"},
+		{"500", "逾期多少天"},
+		{"不知道", "逾期"},
+		{"30", "起诉"},
+		{"不清楚", "实际成本"},
+		{"很贵", "没算出来"},
+		{"不知道", "请核对"},
+		{"保存", "共1笔"},
+		{"/debts plan", "税后收入"},
+		{"0", "必要的生活开支"},
+		{"3000", "借新还旧"},
+	})
+}
