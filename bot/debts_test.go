@@ -108,3 +108,72 @@ func TestDebtsBadInput(t *testing.T) {
 		{"3000", "借新还旧"},
 	})
 }
+
+// Edit a debt and the plan follows; a restart mid-flow resumes (the state
+// is in Redis, not in the engine); English and Traditional readers.
+func TestDebtsEditRestartAndLanguages(t *testing.T) {
+	st := storetest.Store(t)
+	e := newEngine(t, st)
+	u := storetest.User("debts-edit")
+	transcript(t, e, u, []step{
+		{"/debt 微粒贷 欠35000 每月还2000 逾期20天", "有没有被起诉"},
+		{"没有", "实际成本"},
+	})
+	// A new engine on the same Redis: the flow goes on where it was.
+	e = newEngine(t, st)
+	transcript(t, e, u, []step{
+		{"不知道", "请核对这笔欠款"},
+		{"保存", "共1笔"},
+		{"/debt 美团 欠8000 逾期10天", "每个月应还多少"},
+		{"1000", "有没有被起诉"},
+		{"没有", "实际成本"},
+		{"到手9000，每月还1000，还12期", "56.75%"},
+		{"保存", "共2笔"},
+		{"/debts plan", "税后收入"},
+		{"9000", "必要的生活开支"},
+		{"5000", "1. 美团"},
+	})
+	// 微粒贷 is sued: it goes first.
+	reps, _ := e.Handle(context.Background(), bot.Inbound{Channel: "test", UserID: u, Text: "/debts"})
+	var edit string
+	for _, b := range reps[0].Flat() {
+		if b.Label == "改第1笔" {
+			edit = b.Payload
+		}
+	}
+	if edit == "" {
+		t.Fatalf("no edit button: %s", render(reps))
+	}
+	reps, _ = e.Handle(context.Background(), bot.Inbound{Channel: "test", UserID: u, Payload: edit})
+	if got := render(reps); !strings.Contains(got, "请核对这笔欠款") || !strings.Contains(got, "微粒贷") {
+		t.Fatalf("edit opens at the summary: %s", got)
+	}
+	transcript(t, e, u, []step{
+		{"改诉讼情况", "有没有被起诉"},
+		{"有", "已有诉讼"},
+		{"保存", "共2笔"},
+		{"/plan", "1. 微粒贷"},
+	})
+
+	en := storetest.User("debts-en")
+	transcript(t, e, en, []step{
+		{"/lang", ""}, {"English", "English"},
+		{"/debts", "No debts recorded yet"},
+		{"/debt", "Which platform"},
+		{"Jiebei owe 20000 pay 1500 monthly overdue 40 days", "sued you"},
+		{"No", "really costs"},
+		{"Don't know", "Please check this debt"},
+		{"Save", "1 debts"},
+		{"/debts plan", "income"},
+		{"6000", "essentials"},
+		{"4000", "Monthly budget"},
+	})
+	hant := storetest.User("debts-hant")
+	transcript(t, e, hant, []step{
+		{"/lang", ""}, {"繁體中文", ""},
+		{"/debt 花唄 欠5000 每月還500 逾期3天", "有沒有被起訴"},
+		{"沒有", "實際成本"},
+		{"不知道", "請核對這筆欠款"},
+		{"保存", "共1筆"},
+	})
+}

@@ -136,6 +136,7 @@ var (
 // days overdue it states. A fact that does not parse is left out.
 func extractDebt(c *Context, s string) (lender string, slots map[string]string) {
 	slots = map[string]string{}
+	s = zhtext.ToSimplified(s) // 每月還 is 每月还
 	if m := reOwed.FindStringSubmatch(s); m != nil {
 		if fen, err := zhtext.ParseAmount(m[1]); err == nil && fen > 0 && fen <= maxOwedFen {
 			slots["owed"] = strconv.FormatInt(fen, 10)
