@@ -66,11 +66,19 @@ func TestDebtsThreeByFreeTextToAPlan(t *testing.T) {
 		t.Errorf("/plan: %s", p)
 	}
 	reps, _ := e.Handle(context.Background(), bot.Inbound{Channel: "test", UserID: u, Text: "/plan"})
-	var prep string
+	var prep, chartTap string
 	for _, b := range reps[0].Flat() {
 		if strings.Contains(b.Label, "美团") {
 			prep = b.Payload
 		}
+		if strings.Contains(b.Payload, "chart") {
+			chartTap = b.Payload
+		}
+	}
+	// The chart: one image, the total month by month.
+	if creps, _ := e.Handle(context.Background(), bot.Inbound{Channel: "test", UserID: u, Payload: chartTap}); chartTap == "" || len(creps) == 0 || creps[0].Image == nil ||
+		!strings.HasPrefix(string(creps[0].Image.Data), "\x89PNG") {
+		t.Errorf("no chart of the plan: %q %s", chartTap, render(creps))
 	}
 	if prep == "" {
 		t.Fatalf("no /prep button for 美团: %s", render(reps))

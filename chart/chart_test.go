@@ -233,3 +233,21 @@ func save(t *testing.T, name string, b []byte) {
 		}
 	}
 }
+
+func TestDebtsIsAPNGForAPhone(t *testing.T) {
+	lines := []Line{{Name: "信用卡", Balances: []int64{60000_00, 57000_00, 54000_00, 0}}, {Name: "美团", Balances: []int64{8000_00, 7900_00, 7800_00, 0}}}
+	for i := 0; i < 9; i++ { // more lenders than colours
+		lines = append(lines, Line{Name: "x", Balances: []int64{100_00, 50_00, 0, 0}})
+	}
+	pngData, err := Debts(lines, "其他", Labels{Title: "欠款还清的过程", XAxis: "月", YAxis: "元"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(pngData))
+	if err != nil || img.Bounds().Dx() != 600 || img.Bounds().Dy() != 720 {
+		t.Fatalf("not a 600×720 PNG: %v %v", err, img)
+	}
+	if _, err := Debts(nil, "", Labels{}); err == nil {
+		t.Error("no debts drew a chart")
+	}
+}

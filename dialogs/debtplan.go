@@ -150,8 +150,8 @@ func PlanDebts(debts []Debt, income, expenses int64) DebtPlan {
 	if p.Enough && len(p.Offers) > 0 {
 		byCost := append([]Offer(nil), p.Offers...)
 		sort.SliceStable(byCost, func(i, j int) bool { return byCost[i].Debt.APR > byCost[j].Debt.APR })
-		p.Ordered = simulate(byCost, p.BudgetFen, false)
-		p.Equal = simulate(p.Offers, p.BudgetFen, true)
+		p.Ordered = simulate(byCost, p.BudgetFen, false, nil)
+		p.Equal = simulate(p.Offers, p.BudgetFen, true, nil)
 	}
 	return p
 }
@@ -160,10 +160,13 @@ func PlanDebts(debts []Debt, income, expenses int64) DebtPlan {
 // order given (every debt its smallest offer, the rest to the first still
 // owed) or in
 // equal shares; interest accrues monthly at each debt's APR / 12.
-func simulate(offers []Offer, budget int64, equal bool) Outcome {
+func simulate(offers []Offer, budget int64, equal bool, record func([]float64)) Outcome {
 	bal := make([]float64, len(offers))
 	for i, o := range offers {
 		bal[i] = float64(o.Debt.OwedFen)
+	}
+	if record != nil {
+		record(bal)
 	}
 	var total float64
 	for month := 1; month <= simulateMonths; month++ {
@@ -207,6 +210,9 @@ func simulate(offers []Offer, budget int64, equal bool) Outcome {
 				}
 			}
 		}
+		if record != nil {
+			record(bal)
+		}
 		done := true
 		for i := range bal {
 			if bal[i] > 0.5 {
@@ -218,4 +224,22 @@ func simulate(offers []Offer, budget int64, equal bool) Outcome {
 		}
 	}
 	return Outcome{}
+}
+
+// Balances is each debt's balance (fen) at the end of months 0..n while the
+// plan is followed in its order, for the chart: at most five years.
+func (p DebtPlan) Balances() [][]int64 {
+	out := make([][]int64, len(p.Offers))
+	if !p.Enough || len(p.Offers) == 0 {
+		return out
+	}
+	simulate(p.Offers, p.BudgetFen, false, func(bal []float64) {
+		if len(out[0]) > maxPlanMonth {
+			return
+		}
+		for i, b := range bal {
+			out[i] = append(out[i], int64(max(b, 0)+0.5))
+		}
+	})
+	return out
 }

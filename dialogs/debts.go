@@ -391,6 +391,8 @@ func debtAction(c *Context, args []string) []msg.Reply {
 		return c.Flows.Start(c, AddDebt.Name, nil)
 	case "plan":
 		return debtPlan(c, m)
+	case "chart":
+		return debtsChart(c, m)
 	case "edit", "del":
 		if len(args) < 2 {
 			break

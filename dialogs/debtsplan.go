@@ -6,6 +6,7 @@ import (
 
 	"github.com/looplab/fsm"
 
+	"loanbot/chart"
 	"loanbot/i18n"
 	"loanbot/msg"
 )
@@ -106,6 +107,9 @@ func renderDebtPlan(c *Context, m DebtMap, p DebtPlan) []msg.Reply {
 			{Label: c.T("plan.btn.restructuring"), Payload: Topic("debt-restructuring")},
 		})
 	}
+	if p.Enough {
+		rows = append(rows, []msg.Button{{Label: c.T("plan.btn.chart"), Payload: msg.Action(debtsPrefix, "chart")}})
+	}
 	rows = append(rows, []msg.Button{{Label: c.T("debts.btn.list"), Payload: msg.Cmd("/debts")}})
 	return []msg.Reply{{Text: strings.Join(parts, "\n\n"), Buttons: rows}}
 }
@@ -169,7 +173,28 @@ func latestIsDebtPlan(m DebtMap, p Plan, havePlan bool) bool {
 	return len(m.Debts) > 0 && !m.PlanAt.IsZero() && (!havePlan || m.PlanAt.After(p.CreatedAt))
 }
 
-// debtsChart is the chart of the plan across debts (see chart.go).
+// debtsChart is the plan across debts as a chart: the total debt month by
+// month, one colour a lender. Its labels are in the user's language when a
+// CJK font is installed, else in English.
 func debtsChart(c *Context, m DebtMap) []msg.Reply {
-	return []msg.Reply{{Text: c.T("plan.chart.none")}}
+	p := PlanDebts(m.Debts, m.IncomeFen, m.ExpensesFen)
+	bal := p.Balances()
+	if !m.Budget || !p.Enough || len(bal) == 0 || len(bal[0]) < 2 {
+		return []msg.Reply{{Text: c.T("plan.chart.none")}}
+	}
+	lang := c.Lang
+	if lang != i18n.En && !chart.HasCJKFont() {
+		lang = i18n.En
+	}
+	t := func(key string) string { return i18n.Localize(lang, i18n.T(lang, key)) }
+	lines := make([]chart.Line, len(p.Offers))
+	for i, o := range p.Offers {
+		lines[i] = chart.Line{Name: i18n.Localize(lang, debtLenderName(lang, o.Debt.Lender)), Balances: bal[i]}
+	}
+	png, err := chart.Debts(lines, t("lender.other"), chart.Labels{Title: t("debts.chart.title"), XAxis: t("plan.chart.x"), YAxis: t("plan.chart.y")})
+	if err != nil {
+		return []msg.Reply{{Text: c.T("err.internal")}}
+	}
+	caption := c.T("debts.chart.caption", "budget", i18n.Yuan(c.Lang, p.BudgetFen))
+	return []msg.Reply{{Text: caption, Image: &msg.Attachment{Name: "debts.png", MIME: "image/png", Data: png, Caption: caption}}}
 }
