@@ -1,6 +1,7 @@
 package dialogs
 
 import (
+	"math"
 	"sort"
 )
 
@@ -76,13 +77,16 @@ func (d Debt) nearCardRisk() bool {
 	return d.Card && d.OwedFen >= cardRiskOwedFen && d.OverdueDays > cardRiskDays
 }
 
-// minOffer is the smallest monthly offer to d: 1 % of the balance, at least
-// 100 yuan, never more than the balance, rounded up to 10 yuan.
+// minOffer is the smallest monthly offer to d: 1 % of the balance (at
+// least 100 yuan) on top of a month's interest where the cost is known, so
+// that no debt grows while others are paid first; never more than the
+// balance, rounded up to 10 yuan.
 func minOffer(d Debt) int64 {
 	m := d.OwedFen * minOfferPct / 100
 	if m < minOfferFen {
 		m = minOfferFen
 	}
+	m += int64(math.Ceil(float64(d.OwedFen) * d.APR / 12))
 	m = (m + roundFen - 1) / roundFen * roundFen
 	if m > d.OwedFen {
 		m = d.OwedFen

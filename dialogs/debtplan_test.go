@@ -78,3 +78,25 @@ func TestOrderedCostsNoMoreThanEqualShares(t *testing.T) {
 		t.Errorf("a debt growing faster than the payment ends in %d months", p.Ordered.Months)
 	}
 }
+
+// On the plan no debt whose cost is known grows while others are paid
+// first: its smallest offer covers a month's interest.
+func TestNoDebtGrowsOnThePlan(t *testing.T) {
+	debts := []Debt{
+		{ID: "c", Card: true, OwedFen: 60_000_00, OverdueDays: 100},
+		{ID: "b", OwedFen: 8_000_00, APR: 0.5675},
+		{ID: "d", OwedFen: 5_000_00, APR: 1.20},
+		{ID: "a", OwedFen: 35_000_00},
+	}
+	p := PlanDebts(debts, 8_000_00, 5_000_00)
+	if !p.Enough {
+		t.Fatalf("budget %d, minimums %d", p.BudgetFen, p.MinimumsFen)
+	}
+	for i, series := range p.Balances() {
+		for m := 1; m < len(series); m++ {
+			if series[m] > series[m-1] {
+				t.Fatalf("%s grows in month %d: %d → %d", p.Offers[i].Debt.ID, m, series[m-1], series[m])
+			}
+		}
+	}
+}

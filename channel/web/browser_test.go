@@ -331,3 +331,62 @@ func TestBrowserRecoversALostCookieAndExplainsACrowdedNetwork(t *testing.T) {
 		t.Errorf("no word about the crowded network: %v\n%s", err, must[string](t)(b.LogText()))
 	}
 }
+
+// The debt map by taps on a 360×740 phone: three debts, the budget, the
+// plan in order, and its chart.
+func TestBrowserDebtsByTapsToThePlanAndChart(t *testing.T) {
+	_, b := openChat(t)
+	steps := []struct{ tap, say, want string }{
+		{say: "/debts", want: "还没有记录欠款"},
+		{tap: "记一笔", want: "哪个平台或银行"},
+		{tap: "信用卡", want: "一共还欠多少"},
+		{say: "60000", want: "每个月应还多少"},
+		{tap: "不知道", want: "逾期多少天"},
+		{say: "100", want: "有没有被起诉"},
+		{tap: "没有", want: "实际成本"},
+		{tap: "不知道", want: "请核对这笔欠款"},
+		{tap: "保存", want: "共1笔"},
+		{tap: "记一笔", want: "哪个平台或银行"},
+		{tap: "微粒贷", want: "一共还欠多少"},
+		{say: "35000", want: "每个月应还多少"},
+		{say: "2000", want: "逾期多少天"},
+		{say: "20", want: "有没有被起诉"},
+		{tap: "没有", want: "实际成本"},
+		{tap: "跳过", want: "请核对这笔欠款"},
+		{tap: "保存", want: "共2笔"},
+		{tap: "记一笔", want: "哪个平台或银行"},
+		{say: "美团 欠8000 每月还1000 逾期10天", want: "有没有被起诉"},
+		{tap: "没有", want: "实际成本"},
+		{say: "到手9000，每月还1000，还12期", want: "56.75%"},
+		{tap: "保存", want: "共3笔"},
+		{tap: "还款顺序和计划", want: "税后收入"},
+		{say: "9000", want: "必要的生活开支"},
+		{say: "5000", want: "信用卡（欠60,000元）：每月1,970元"},
+	}
+	for i, s := range steps {
+		var got string
+		var err error
+		if s.tap != "" {
+			got, err = b.Tap(s.tap)
+		} else {
+			got, err = b.Say(s.say)
+		}
+		if err != nil {
+			t.Fatalf("step %d (%s%s): %v", i, s.tap, s.say, err)
+		}
+		if !strings.Contains(got, s.want) {
+			t.Fatalf("step %d (%s%s): want %q in:\n%s", i, s.tap, s.say, s.want, got)
+		}
+	}
+	if _, err := b.Tap("看还款图"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(b.Ctx, chromedp.Poll[bool](`(() => { const i = Array.from(document.querySelectorAll("#log img")).pop(); return !!i && i.complete && i.naturalWidth === 600 })()`,
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Errorf("the chart did not load: %v", err)
+	}
+	// Nothing is wider than the phone.
+	if w := eval[int](t, b, `document.documentElement.scrollWidth`); w > 360 {
+		t.Errorf("the page is %d px wide on a 360 px screen", w)
+	}
+}

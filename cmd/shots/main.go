@@ -140,8 +140,44 @@ func shoot(url, scheme, out string) error {
 	if _, err := b.Tap("看还款图"); err != nil {
 		return err
 	}
-	if _, err := chromedp.Run(b.Ctx, chromedp.Poll[bool](`(() => { const i = document.querySelector("#log img"); return !!i && i.complete && i.naturalWidth > 0 })()`)); err != nil {
+	if err := waitImage(b); err != nil {
 		return err
 	}
-	return snap("chart")
+	if err := snap("chart"); err != nil {
+		return err
+	}
+	// The debt map: three debts, the plan across them and its chart.
+	steps = []struct{ tap, say string }{
+		{say: "/debt 信用卡 欠60000 逾期100天"}, {tap: "不知道"}, {tap: "没有"}, {tap: "不知道"}, {tap: "保存"},
+		{say: "/debt 微粒贷 欠35000 每月还2000 逾期20天"}, {tap: "没有"}, {tap: "跳过"}, {tap: "保存"},
+		{say: "/debt 美团 欠8000 每月还1000 逾期10天"}, {tap: "没有"}, {say: "到手9000，每月还1000，还12期"}, {tap: "保存"},
+		{tap: "还款顺序和计划"},
+	}
+	for _, s := range steps {
+		var err error
+		if s.tap != "" {
+			_, err = b.Tap(s.tap)
+		} else {
+			_, err = b.Say(s.say)
+		}
+		if err != nil {
+			return fmt.Errorf("%s%s: %w", s.tap, s.say, err)
+		}
+	}
+	if err := snap("debts"); err != nil {
+		return err
+	}
+	if _, err := b.Tap("看还款图"); err != nil {
+		return err
+	}
+	if err := waitImage(b); err != nil {
+		return err
+	}
+	return snap("debts-chart")
+}
+
+// waitImage waits until the newest image of the chat has loaded.
+func waitImage(b *browsertest.Browser) error {
+	_, err := chromedp.Run(b.Ctx, chromedp.Poll[bool](`(() => { const i = Array.from(document.querySelectorAll("#log img")).pop(); return !!i && i.complete && i.naturalWidth > 0 })()`))
+	return err
 }
