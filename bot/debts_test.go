@@ -185,3 +185,28 @@ func TestDebtsEditRestartAndLanguages(t *testing.T) {
 		{"保存", "共1筆"},
 	})
 }
+
+// Twenty debts fit; the twenty-first is refused with a way out. The budget
+// given for the map prefills /prep.
+func TestDebtsTwentyAndTheBudgetSharedWithPrep(t *testing.T) {
+	e := newEngine(t, storetest.Store(t))
+	u := storetest.User("debts-20")
+	for i := 1; i <= 20; i++ {
+		transcript(t, e, u, []step{
+			{"/debt 借呗 欠" + strconv.Itoa(1000+i) + " 每月还100 逾期" + strconv.Itoa(i) + "天", "起诉"},
+			{"没有", "实际成本"},
+			{"不知道", "请核对"},
+			{"保存", "共" + strconv.Itoa(i) + "笔"},
+		})
+	}
+	transcript(t, e, u, []step{
+		{"/debt 花呗 欠500", "最多记20笔"},
+		{"/debts plan", "税后收入"},
+		{"3000", "必要的生活开支"},
+		{"2500", "借新还旧"}, // 350 a month cannot give twenty lenders 100 each
+		{"/prep", "哪个平台"},
+		{"微粒贷", "一共欠多少"},
+		{"3万", "逾期多久"},
+		{"10天", "其他欠款每月"}, // income and expenses came from the map
+	})
+}

@@ -25,7 +25,8 @@ import (
 
 var (
 	_ = Declare(Command{Name: "/debts", Desc: "cmd.debts", Menu: GroupPlan, Order: 25, Personal: true, Run: showDebts})
-	_ = Declare(Command{Name: "/debt", Desc: "cmd.debt", Personal: true, Flow: AddDebt, Prefill: debtPrefill})
+	_ = Declare(Command{Name: "/debt", Desc: "cmd.debt", Personal: true, Run: startDebt})
+	_ = DeclareFlow(AddDebt)
 	_ = DeclareAction(Action{Prefix: debtsPrefix, Run: debtAction})
 )
 
@@ -74,7 +75,7 @@ func saveDebts(c *Context, m DebtMap) {
 // hold every fact at once ("美团 欠8000 每月还1000 逾期10天"): what it finds
 // is filled in and those questions are passed over.
 var AddDebt = &Flow{
-	Name: "debt", Version: 1, Initial: "lender",
+	Name: debtFlow, Version: 1, Initial: "lender",
 	Events: fsm.Events{
 		{Name: "next", Src: []string{"lender"}, Dst: "owed"},
 		{Name: "next", Src: []string{"owed"}, Dst: "due"},
@@ -239,6 +240,22 @@ func annualPercent(s string) (float64, error) {
 	return v / 100, nil
 }
 
+// startDebt is /debt: a new debt, from the facts of its argument if any,
+// while the map has room.
+func startDebt(c *Context, arg string) []msg.Reply {
+	m, err := loadDebts(c)
+	if err != nil {
+		return []msg.Reply{{Text: c.T("err.unavailable")}}
+	}
+	if len(m.Debts) >= maxDebts {
+		return []msg.Reply{{Text: c.T("debts.full", "n", maxDebts), Buttons: [][]msg.Button{{{Label: c.T("debts.btn.list"), Payload: msg.Cmd("/debts")}}}}}
+	}
+	return c.Flows.Start(c, debtFlow, debtPrefill(c, arg))
+}
+
+// debtFlow names AddDebt (its Finish and startDebt refer to each other).
+const debtFlow = "debt"
+
 // debtPrefill is /debt's argument: one message with the facts.
 func debtPrefill(c *Context, arg string) map[string]string {
 	if strings.TrimSpace(arg) == "" {
@@ -385,10 +402,7 @@ func debtAction(c *Context, args []string) []msg.Reply {
 	}
 	switch args[0] {
 	case "add":
-		if len(m.Debts) >= maxDebts {
-			return []msg.Reply{{Text: c.T("debts.full", "n", maxDebts)}}
-		}
-		return c.Flows.Start(c, AddDebt.Name, nil)
+		return startDebt(c, "")
 	case "plan":
 		return debtPlan(c, m)
 	case "chart":
@@ -408,7 +422,7 @@ func debtAction(c *Context, args []string) []msg.Reply {
 				reps[0].Text = c.T("debts.deleted") + "\n\n" + reps[0].Text
 				return reps
 			}
-			return c.Flows.Start(c, AddDebt.Name, map[string]string{
+			return c.Flows.Start(c, debtFlow, map[string]string{
 				"edit_id": d.ID, "lender": d.Lender, "owed": strconv.FormatInt(d.OwedFen, 10),
 				"due": nonZero(d.DueFen), "overdue": strconv.Itoa(d.OverdueDays), "legal": d.Legal,
 				"apr": nonZeroRate(d.APR),
