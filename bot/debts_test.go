@@ -33,7 +33,7 @@ func TestDebtsThreeByFreeTextToAPlan(t *testing.T) {
 		{"/debt", "哪个平台"},
 		{"美团 欠8000 每月还1000 逾期10天", "有没有被起诉"},
 		{"没有", "实际成本"},
-		{"年化56.75%", "56.75%"},
+		{"到手9000，每月还1000，还12期", "56.75%"},
 		{"保存", "共3笔，合计欠103,000元"},
 	})
 	// The plan asks the budget once.
@@ -209,4 +209,19 @@ func TestDebtsTwentyAndTheBudgetSharedWithPrep(t *testing.T) {
 		{"3万", "逾期多久"},
 		{"10天", "其他欠款每月"}, // income and expenses came from the map
 	})
+}
+
+// A lender /prep has no button for, typed by name, gets the directory's
+// official route in the plan.
+func TestPrepPlanGivesTheDirectorysRoute(t *testing.T) {
+	e := newEngine(t, storetest.Store(t))
+	u := storetest.User("prep-route")
+	transcript(t, e, u, []step{
+		{"/prep", "哪个平台"}, {"其他", "写名称就行"}, {"招联好期贷", "一共欠多少"}, {"2万", "逾期多久"},
+		{"30天", "税后收入"}, {"6000", "必要的生活开支"}, {"4000", "其他欠款每月"}, {"0", "主要原因"},
+		{"失业", "希望"}, {"分期", "请核对"},
+	})
+	if got := chat(t, e, u, "确认"); !strings.Contains(got, "【官方渠道】招联") {
+		t.Errorf("the plan lacks the directory's route:\n%s", got)
+	}
 }

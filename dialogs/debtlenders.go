@@ -2,6 +2,7 @@ package dialogs
 
 import (
 	"regexp"
+	"strings"
 
 	"loanbot/i18n"
 	"loanbot/lenders"
@@ -24,6 +25,25 @@ func debtLenderName(lang, id string) string {
 		}
 	}
 	return i18n.Lender(lang, id)
+}
+
+// channelText is the official way to reach the lender: the catalog's for
+// the lenders /prep has buttons for, the directory's route for the others it
+// knows (a lender typed by name is looked up), else the general warning.
+func channelText(c *Context, lender string, a []any) string {
+	key := channelKey(lender)
+	if key == "other" {
+		l := lenders.ByID(lender)
+		if l == nil {
+			if name, ok := strings.CutPrefix(lender, "other:"); ok {
+				l, _ = lenders.Find(name)
+			}
+		}
+		if l != nil && !l.Generic && l.Contact.In(c.Lang) != "" {
+			return c.T("plan.channel.known", "lender", l.Name.In(c.Lang), "contact", l.Contact.In(c.Lang))
+		}
+	}
+	return c.T("plan.channel."+key, a...)
 }
 
 var reCard = regexp.MustCompile(`(?i)信用卡|信用卡|卡债|credit\s*card`)

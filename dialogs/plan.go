@@ -135,7 +135,7 @@ func RenderPlan(c *Context, p Plan) []msg.Reply {
 	}
 	parts = append(parts, c.T(script, a...))
 	parts = append(parts, c.T("plan.confirm"))
-	parts = append(parts, c.T("plan.channel."+channelKey(p.Lender), a...))
+	parts = append(parts, channelText(c, p.Lender, a))
 	parts = append(parts, c.T("plan.warnings"))
 	buttons := [][]msg.Button{
 		{{Label: c.T("plan.btn.remind"), Payload: msg.Cmd("/remind", "plan")}, {Label: c.T("plan.btn.log"), Payload: msg.Cmd("/log")}},
