@@ -412,7 +412,20 @@ func (a *Adapter) inbound(ctx context.Context, m *message) (in bot.Inbound, repl
 		default: // VIEW, LOCATION, TEMPLATESENDJOBFINISH …: nothing to say
 			return in, "", false
 		}
-	default: // image, voice, video, location, link …
+	case "voice":
+		// WeChat's own speech recognition, when on, is the user's words:
+		// answered as text, flows advanced. Without it, ask to type.
+		text := strings.TrimSpace(m.Recognition)
+		if text == "" {
+			a.noteInbound(ctx, user, "text")
+			return in, t(langOf(), "wechat.voice_unheard"), false
+		}
+		in.Text = strings.TrimRight(text, "。.!！")
+		in.MessageID = "m" + m.MsgID
+		if m.MsgID == "" {
+			in.MessageID = "v" + strconv.FormatInt(m.CreateTime, 10)
+		}
+	default: // image, video, location, link …
 		a.noteInbound(ctx, user, "text")
 		return in, t(langOf(), "wechat.text_only"), false
 	}

@@ -878,3 +878,35 @@ func TestMenusListTheSameCommands(t *testing.T) {
 		t.Errorf("WeChat's menu %v, /help %v", menu, help)
 	}
 }
+
+// A voice message in safe mode: WeChat's recognised text is the user's
+// words (a question answered, a flow advanced); without it, a word to type.
+func TestVoiceWithRecognitionIsAnsweredAsText(t *testing.T) {
+	e := newEnv(t, nil)
+	if e.a.cfg.Mode != ModeSafe {
+		t.Fatalf("mode %q", e.a.cfg.Mode)
+	}
+	u := newOpenID()
+	voice := func(recognition string) string {
+		x := fmt.Sprintf(`<xml><ToUserName><![CDATA[gh_loanbot]]></ToUserName><FromUserName><![CDATA[%s]]></FromUserName>`+
+			`<CreateTime>%d</CreateTime><MsgType><![CDATA[voice]]></MsgType><MediaId><![CDATA[media1]]></MediaId>`+
+			`<Format><![CDATA[amr]]></Format><Recognition><![CDATA[%s]]></Recognition><MsgId>%d</MsgId></xml>`,
+			u, e.clock().Unix(), escapeCDATA(recognition), msgIDs.Add(1))
+		w := httptest.NewRecorder()
+		e.a.ServeHTTP(w, e.request(t, "aes", x))
+		return e.reply(t, "aes", w)
+	}
+	if r := voice("微粒贷逾期会被起诉吗。"); !strings.Contains(r, "起诉") || !strings.Contains(r, "法律依据") {
+		t.Errorf("a spoken question: %s", r)
+	}
+	r := voice("准备协商")
+	if r2 := e.say(t, "aes", u, "/prep"); !strings.Contains(r2, "微粒贷") {
+		t.Fatalf("/prep: %s (voice gave %s)", r2, r)
+	}
+	if r := voice("微粒贷"); !strings.Contains(r, "欠多少") {
+		t.Errorf("a spoken answer does not advance the flow: %s", r)
+	}
+	if r := voice(""); !strings.Contains(r, "打字") {
+		t.Errorf("a voice message without text: %s", r)
+	}
+}

@@ -17,6 +17,9 @@ type message struct {
 	MsgID        string `xml:"MsgId"` // a 64-bit number: kept as text
 	Event        string `xml:"Event"`
 	EventKey     string `xml:"EventKey"`
+	// Recognition is WeChat's text of a voice message, when the account
+	// has speech recognition on (empty otherwise).
+	Recognition string `xml:"Recognition"`
 }
 
 // envelope is the body of a request in compatible or safe mode: only
