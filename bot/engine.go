@@ -251,6 +251,9 @@ func (e *Engine) routeCalm(c *dialogs.Context, in Inbound) []Reply {
 		}
 		return reps
 	}
+	if reps, ok := e.flows.Read(c, in.Text); ok {
+		return reps
+	}
 	return e.answer(c, in.Text)
 }
 

@@ -111,23 +111,38 @@ func listCalls(c *Context, arg string) []msg.Reply {
 	if len(raw) == 0 {
 		return []msg.Reply{{Text: c.T("log.none"), Buttons: [][]msg.Button{{{Label: c.T("plan.btn.log"), Payload: msg.Cmd("/log")}}}}}
 	}
-	var b strings.Builder
-	b.WriteString(c.T("log.list"))
+	var entries []string
 	for _, r := range raw {
-		var call Call
-		if json.Unmarshal(r, &call) != nil {
-			continue
-		}
-		b.WriteString("\n\n")
-		b.WriteString(c.T("log.entry", "date", call.At, "lender", lenderName(c.Lang, call.Lender, "")))
-		for _, f := range []struct{ key, v string }{
-			{"log.f.agent", call.Agent}, {"log.f.offered", call.Offered}, {"log.f.agreed", call.Agreed},
-			{"log.f.next", call.NextStep}, {"log.f.next_date", call.NextDate},
-		} {
-			if f.v != "" {
-				b.WriteString("\n" + c.T(f.key, "v", f.v))
-			}
+		if line := callLine(c, r); line != "" {
+			entries = append(entries, line)
 		}
 	}
-	return []msg.Reply{{Text: b.String(), Buttons: [][]msg.Button{{{Label: c.T("log.btn.another"), Payload: msg.Cmd("/log")}}}}}
+	rep := msg.Reply{Text: c.T("log.list") + "\n\n" + strings.Join(entries, "\n\n"),
+		Buttons: [][]msg.Button{{{Label: c.T("log.btn.another"), Payload: msg.Cmd("/log")}, {Label: c.T("log.btn.pdf"), Payload: msg.Cmd("/logs", "pdf")}}}}
+	if arg == "pdf" {
+		rep.Document = letterPDF(c, c.T("log.pdf.title"), entries)
+		if rep.Document == nil {
+			rep.Text = c.T("letter.no_pdf") + "\n\n" + rep.Text
+		}
+	}
+	return []msg.Reply{rep}
+}
+
+// callLine is one logged call as text ("" when it does not read).
+func callLine(c *Context, raw []byte) string {
+	var call Call
+	if json.Unmarshal(raw, &call) != nil {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(c.T("log.entry", "date", call.At, "lender", lenderName(c.Lang, call.Lender, "")))
+	for _, f := range []struct{ key, v string }{
+		{"log.f.agent", call.Agent}, {"log.f.offered", call.Offered}, {"log.f.agreed", call.Agreed},
+		{"log.f.next", call.NextStep}, {"log.f.next_date", call.NextDate},
+	} {
+		if f.v != "" {
+			b.WriteString("\n" + c.T(f.key, "v", f.v))
+		}
+	}
+	return b.String()
 }

@@ -57,3 +57,6 @@ func cardMentioned(id, s string) bool {
 	l := lenders.ByID(id)
 	return id == "card" || (l != nil && l.Kind == lenders.Bank && reCard.MatchString(s))
 }
+
+// inDirectory: the lender directory knows id.
+func inDirectory(id string) bool { return lenders.ByID(id) != nil }

@@ -63,6 +63,27 @@ var declared struct {
 	cmds  []Command
 	acts  []Action
 	flows []*Flow // flows no command starts (started by another feature)
+	reads []Reader
+}
+
+// Reader is a feature that recognises free text outside a flow before the
+// FAQ reads it (a pasted collector's message is checked, not looked up).
+type Reader func(c *Context, text string) ([]msg.Reply, bool)
+
+// DeclareReader registers a Reader of the product.
+func DeclareReader(r Reader) Reader {
+	declared.reads = append(declared.reads, r)
+	return r
+}
+
+// Read gives free text to the declared readers; ok when one answered it.
+func (r *Registry) Read(c *Context, text string) ([]msg.Reply, bool) {
+	for _, read := range declared.reads {
+		if reps, ok := read(c, text); ok {
+			return reps, true
+		}
+	}
+	return nil, false
 }
 
 // DeclareFlow registers a flow that no command starts.
