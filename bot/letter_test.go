@@ -110,3 +110,15 @@ func TestLetterAndCheckInEnglishAndTraditional(t *testing.T) {
 		{"/check 已立案，法院將上門執行並凍結你的微信支付寶", "法院"},
 	})
 }
+
+// /check works in the middle of a flow, and the flow's question follows.
+func TestCheckMidFlowKeepsThePlace(t *testing.T) {
+	e := newEngine(t, storetest.Store(t))
+	u := storetest.User("check-mid")
+	transcript(t, e, u, []step{
+		{"/prep", "是哪个平台的欠款"},
+		{"微粒贷", "一共欠多少"},
+		{"/check 您已涉嫌诈骗，明日移交公安机关", "我们刚才说到这里"},
+		{"3万5", "逾期多久"},
+	})
+}
