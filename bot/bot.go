@@ -145,3 +145,7 @@ func New(st Store, kb FAQ, opts ...Option) (*Engine, error) {
 
 // Flows returns the engine's flows.
 func (e *Engine) Flows() *dialogs.Registry { return e.flows }
+
+// Queued is how many users have messages waiting for their turn in this
+// process (metrics: the queue depth of a replica).
+func (e *Engine) Queued() int { return e.locks.Len() }

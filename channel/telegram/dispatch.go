@@ -52,7 +52,7 @@ func (a *Adapter) dispatch(ctx context.Context, u *update) (finish func() bool) 
 			reps = r.Replies
 		}
 		turn.Wait()
-		if err := a.send(ctx, w.chatID, reps); err != nil {
+		if err := a.send(ctx, w.chatID, reps, false); err != nil {
 			if errors.Is(err, bot.ErrBlocked) {
 				return true
 			}

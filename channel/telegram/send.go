@@ -31,7 +31,7 @@ func (a *Adapter) Send(ctx context.Context, userID string, reps []bot.Reply) err
 	if err != nil {
 		return fmt.Errorf("telegram: send to user %q: not a private chat id", userID)
 	}
-	return a.send(ctx, id, reps)
+	return a.send(ctx, id, reps, true)
 }
 
 // outgoing is one Bot API message: a text, or a photo or document with a
@@ -84,9 +84,11 @@ func (a *Adapter) render(reps []bot.Reply) []outgoing {
 }
 
 // send renders replies and sends them in order, within the limits.
-func (a *Adapter) send(ctx context.Context, chatID int64, reps []bot.Reply) error {
+// background marks what the user did not just ask for (reminders): it lets
+// replies go first.
+func (a *Adapter) send(ctx context.Context, chatID int64, reps []bot.Reply, background bool) error {
 	for _, o := range a.render(reps) {
-		err := a.call(ctx, chatID, func() error {
+		err := a.call(ctx, chatID, background, func() error {
 			switch o.method {
 			case "sendPhoto":
 				p := &tg.SendPhotoParams{ChatID: chatID, Caption: escape(o.text), ParseMode: models.ParseModeHTML,
@@ -143,20 +145,23 @@ const (
 var errTransient = errors.New("telegram unavailable")
 
 // call runs one message request within the outbound limits, with retries.
-func (a *Adapter) call(ctx context.Context, chatID int64, f func() error) error {
+func (a *Adapter) call(ctx context.Context, chatID int64, background bool, f func() error) error {
 	backoff := 500 * time.Millisecond
 	var err error
 	for attempt := 1; ; attempt++ {
-		a.limit.wait(ctx, chatID)
+		a.limit.wait(ctx, chatID, background)
 		err = f()
 		var tooMany *tg.TooManyRequestsError
 		switch {
 		case err == nil:
+			a.sent("ok")
 			return nil
 		case errors.Is(err, tg.ErrorForbidden):
 			// Blocked, kicked from the group, or the user is gone.
+			a.sent("blocked")
 			return fmt.Errorf("%w: %v", bot.ErrBlocked, err)
 		case errors.As(err, &tooMany):
+			a.sent("429")
 			d := time.Duration(tooMany.RetryAfter) * time.Second
 			if d > maxRetryAfter || attempt == attempts {
 				return fmt.Errorf("%w: %w", errTransient, err)
@@ -166,6 +171,7 @@ func (a *Adapter) call(ctx context.Context, chatID int64, f func() error) error 
 		case errors.Is(err, tg.ErrorBadRequest), errors.Is(err, tg.ErrorUnauthorized), errors.Is(err, tg.ErrorNotFound), ctx.Err() != nil:
 			return err // another attempt would fail the same way
 		default: // 5xx, network
+			a.sent("failed")
 			if attempt == attempts {
 				return fmt.Errorf("%w: %w", errTransient, err)
 			}
@@ -266,4 +272,10 @@ func utf16Len(s string) int {
 		}
 	}
 	return n
+}
+
+func (a *Adapter) sent(outcome string) {
+	if a.obs != nil {
+		a.obs.Sent(Channel, outcome)
+	}
 }

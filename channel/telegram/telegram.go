@@ -81,6 +81,7 @@ type Adapter struct {
 	secret     string
 	log        *slog.Logger
 	limit      *limiter
+	obs        Observer
 	chats      *keyq.Queue[int64] // send order per chat
 	taps       *taps
 
@@ -89,6 +90,9 @@ type Adapter struct {
 	botID     int64
 	username  string // the bot's @username, for mentions and deep links
 }
+
+// Channel is the engine's name of this channel: users are "tg:<id>".
+const Channel = "tg"
 
 // Option configures an Adapter.
 type Option func(*Adapter)
@@ -134,6 +138,19 @@ func WithLimits(perSecond int, perChat time.Duration) Option {
 	}
 }
 
+// WithSharedLimits keeps the outbound limits in a schedule every replica
+// shares (Redis; see limit.go), for replies and reminders alike.
+func WithSharedLimits(s SharedLimits) Option { return func(a *Adapter) { a.limit.shared = s } }
+
+// Observer sees what the adapter sends (metrics).
+type Observer interface {
+	Sent(channel, outcome string) // "ok", "429", "blocked", "failed"
+	LimitWait(d time.Duration)    // time a message waited for the limits
+}
+
+// WithObserver reports sends and waits to o.
+func WithObserver(o Observer) Option { return func(a *Adapter) { a.limit.observer, a.obs = o, o } }
+
 // pollTimeout is how long Telegram holds a getUpdates open.
 const pollTimeout = 25 * time.Second
 
@@ -147,6 +164,7 @@ func New(token string, eng Handler, opts ...Option) (*Adapter, error) {
 	for _, o := range opts {
 		o(a)
 	}
+	a.limit.bot, _, _ = strings.Cut(token, ":") // the bot's id: names its shared schedule
 	if a.webhookURL != "" && len(a.secret) < 16 {
 		return nil, errors.New("telegram: TELEGRAM_WEBHOOK_SECRET: set one of at least 16 characters with TELEGRAM_WEBHOOK_URL")
 	}

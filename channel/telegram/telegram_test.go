@@ -19,6 +19,7 @@ import (
 	"loanbot/bot"
 	"loanbot/faq"
 	"loanbot/remind"
+	"loanbot/store"
 	"loanbot/store/storetest"
 )
 
@@ -627,21 +628,21 @@ func TestLimiterSpacesChatsGroupsAndTheBot(t *testing.T) {
 	l.chat = rate{50 * time.Millisecond, 3}
 	l.group = rate{200 * time.Millisecond, 1}
 	for i := range 3 { // a burst of three goes at once
-		l.wait(ctx, 5)
+		l.wait(ctx, 5, false)
 		if d := clk.waited(); d > 0 {
 			t.Errorf("message %d of a burst of 3 to one chat waited %v", i+1, d)
 		}
 	}
-	l.wait(ctx, 5)
+	l.wait(ctx, 5, false)
 	if d := clk.waited(); d != 50*time.Millisecond {
 		t.Errorf("the 4th message to one chat waited %v, want 50ms", d)
 	}
-	l.wait(ctx, -100)
-	l.wait(ctx, -100)
+	l.wait(ctx, -100, false)
+	l.wait(ctx, -100, false)
 	if d := clk.waited(); d != 200*time.Millisecond {
 		t.Errorf("two messages to one group %v apart, want 200ms", d)
 	}
-	l.wait(ctx, 6) // another chat is not held up
+	l.wait(ctx, 6, false) // another chat is not held up
 	if d := clk.waited(); d > 0 {
 		t.Errorf("another chat waited %v", d)
 	}
@@ -653,7 +654,7 @@ func TestLimiterSpacesChatsGroupsAndTheBot(t *testing.T) {
 	g.chat, g.group = rate{}, rate{}
 	var wg sync.WaitGroup
 	for i := range 20 {
-		wg.Go(func() { g.wait(ctx, int64(i)) })
+		wg.Go(func() { g.wait(ctx, int64(i), false) })
 	}
 	wg.Wait()
 	waits := slices.Clone(gclk.slept)
@@ -671,7 +672,7 @@ func TestLimiterPauseHoldsTheChat(t *testing.T) {
 	l, clk := newFakeLimiter(true)
 	l.global.every = 0
 	l.pause(7, 2*time.Second)
-	l.wait(context.Background(), 7)
+	l.wait(context.Background(), 7, false)
 	if d := clk.waited(); d != 2*time.Second {
 		t.Errorf("the message after a 429 with retry_after 2s waited %v", d)
 	}
@@ -749,4 +750,48 @@ func FuzzWebhook(f *testing.F) {
 		r.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
 		h.ServeHTTP(httptest.NewRecorder(), r)
 	})
+}
+
+// Two replicas' limiters on one Redis keep one budget: 60 messages at 30 a
+// second are scheduled over two seconds between them, not one each. With
+// Redis out of reach a replica keeps to a third of the budget by itself.
+func TestSharedLimitsAcrossReplicasAndWithoutRedis(t *testing.T) {
+	st := storetest.Store(t)
+	bot := fmt.Sprintf("%d", time.Now().UnixNano())
+	var waits []time.Duration
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for r := 0; r < 2; r++ {
+		l, _ := newFakeLimiter(false)
+		l.shared, l.bot = st, bot
+		l.sleep = func(_ context.Context, d time.Duration) { mu.Lock(); waits = append(waits, d); mu.Unlock() }
+		for i := 0; i < 30; i++ {
+			wg.Go(func() { l.wait(context.Background(), int64(r*100+i), false) })
+		}
+	}
+	wg.Wait()
+	slices.Sort(waits)
+	if len(waits) != 60 || waits[59] < 1900*time.Millisecond || waits[29] < 900*time.Millisecond {
+		t.Errorf("60 messages from two replicas at 30/s: waits from %v to %v (30th %v)", waits[0], waits[len(waits)-1], waits[29])
+	}
+
+	l, clk := newFakeLimiter(false)
+	l.shared, l.bot = downLimits{}, bot
+	l.global, l.chat = rate{10 * time.Millisecond, 1}, rate{}
+	for i := 0; i < 3; i++ {
+		l.wait(context.Background(), int64(i), false)
+	}
+	if d := clk.waited(); d != 60*time.Millisecond {
+		t.Errorf("the 3rd message with Redis down waited %v, want 60ms (a third of the budget)", d)
+	}
+}
+
+// downLimits is a shared schedule whose Redis does not answer.
+type downLimits struct{}
+
+func (downLimits) ReserveSend(context.Context, string, string, string, store.SendLimit, store.SendLimit, bool) (store.Slot, error) {
+	return store.Slot{}, errors.New("connection refused")
+}
+func (downLimits) PauseSend(context.Context, string, string, string, store.SendLimit, time.Duration) error {
+	return errors.New("connection refused")
 }

@@ -80,7 +80,7 @@ func (a *Adapter) toWork(u *update) (w work, ok bool) {
 				return w, false
 			}
 		}
-		w.in = bot.Inbound{Channel: "tg", UserID: userID(m.From.ID, m.Chat.ID, w.group), ChatID: strconv.FormatInt(m.Chat.ID, 10),
+		w.in = bot.Inbound{Channel: Channel, UserID: userID(m.From.ID, m.Chat.ID, w.group), ChatID: strconv.FormatInt(m.Chat.ID, 10),
 			Text: text, LangHint: m.From.LanguageCode, MessageID: "u" + strconv.FormatInt(u.ID, 10)}
 	case u.CallbackQuery != nil:
 		q := u.CallbackQuery
@@ -94,7 +94,7 @@ func (a *Adapter) toWork(u *update) (w work, ok bool) {
 				w.dupTap = !a.taps.first(m.Chat.ID, m.ID, u.ID)
 			}
 		}
-		w.in = bot.Inbound{Channel: "tg", UserID: userID(q.From.ID, w.chatID, w.group), ChatID: strconv.FormatInt(w.chatID, 10),
+		w.in = bot.Inbound{Channel: Channel, UserID: userID(q.From.ID, w.chatID, w.group), ChatID: strconv.FormatInt(w.chatID, 10),
 			Payload: q.Data, LangHint: q.From.LanguageCode, MessageID: mid}
 	default:
 		return w, false

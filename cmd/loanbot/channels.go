@@ -62,6 +62,15 @@ func mountChannels(ctx, wctx context.Context, workers *sync.WaitGroup, mux *http
 	}
 	if cfg.TelegramToken != "" {
 		opts := []telegram.Option{telegram.WithLogger(jsonLogger(stderr))}
+		if cfg.SendRate == 0 {
+			opts = append(opts, telegram.WithLimits(0, 0))
+		} else {
+			// One budget for every replica behind the token, in Redis.
+			opts = append(opts, telegram.WithLimits(cfg.SendRate, time.Second), telegram.WithSharedLimits(a.store))
+		}
+		if a.sends != nil {
+			opts = append(opts, telegram.WithObserver(a.sends))
+		}
 		if cfg.TelegramAPIURL != "" {
 			opts = append(opts, telegram.WithAPIURL(cfg.TelegramAPIURL))
 		}

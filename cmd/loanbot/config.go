@@ -17,6 +17,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"loanbot/bot"
+	"loanbot/channel/telegram"
 	"loanbot/channel/wechat"
 	"loanbot/faq"
 	"loanbot/remind"
@@ -40,6 +41,9 @@ type config struct {
 	WebNewUsers    int      // LOANBOT_WEB_NEW_USERS: new web identities per client address an hour (0: no bound)
 
 	MetricsAddr string // LOANBOT_METRICS_ADDR: where /metrics is served ("": nowhere)
+
+	SendRate int // TELEGRAM_SEND_RATE: messages a second for the whole bot (0: off)
+	UserRate int // LOANBOT_USER_RATE: a user's messages a minute (0: off)
 }
 
 // loadConfig reads the environment and names the variable that is wrong.
@@ -108,6 +112,12 @@ func loadConfig() (config, error) {
 			}
 		}
 		c.TrustedProxies = append(c.TrustedProxies, p)
+	}
+	if c.SendRate, err = rateVar("TELEGRAM_SEND_RATE", 30, 1000, "messages a second for the whole bot (Telegram's limit is 30; paid broadcasts allow up to 1000)"); err != nil {
+		return c, err
+	}
+	if c.UserRate, err = rateVar("LOANBOT_USER_RATE", 20, 1000, "messages a minute per user"); err != nil {
+		return c, err
 	}
 	c.WebNewUsers = 20
 	if v := strings.ToLower(os.Getenv("LOANBOT_WEB_NEW_USERS")); v == "off" {
@@ -184,6 +194,7 @@ type app struct {
 	reminders *remind.Service
 	engine    *bot.Engine
 	close     func()
+	sends     telegram.Observer // the Telegram adapter's sends (serve's metrics), or nil
 }
 
 // newApp reads the configuration, connects to Redis (or starts the embedded
@@ -214,4 +225,21 @@ func newApp(ctx context.Context, stderr io.Writer, log *slog.Logger, hook redis.
 		return nil, err
 	}
 	return &app{cfg: cfg, rdb: rdb, store: st, reminders: reminders, engine: eng, close: closeRedis}, nil
+}
+
+// rateVar reads a rate: a whole number from 1 to max, or off (0); def
+// when unset. A wrong value is named with what it means.
+func rateVar(name string, def, max int, what string) (int, error) {
+	v := strings.ToLower(strings.TrimSpace(os.Getenv(name)))
+	switch v {
+	case "":
+		return def, nil
+	case "off":
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > max {
+		return 0, fmt.Errorf("%s=%q: want %s, from 1 to %d, or off", name, v, what, max)
+	}
+	return n, nil
 }

@@ -173,6 +173,11 @@ func TestBadWebLimitsAreNamed(t *testing.T) {
 		{"LOANBOT_WEB_NEW_USERS", "0"},
 		{"LOANBOT_METRICS_ADDR", "9091"},
 		{"LOANBOT_METRICS_ADDR", ":8080"}, // the public listener
+		{"TELEGRAM_SEND_RATE", "fast"},
+		{"TELEGRAM_SEND_RATE", "0"},
+		{"TELEGRAM_SEND_RATE", "5000"},
+		{"LOANBOT_USER_RATE", "-1"},
+		{"LOANBOT_USER_RATE", "20/min"},
 	} {
 		t.Run(tc.name+"="+tc.value, func(t *testing.T) {
 			t.Setenv("LISTEN_ADDR", ":8080")
@@ -181,5 +186,24 @@ func TestBadWebLimitsAreNamed(t *testing.T) {
 				t.Errorf("exit %d: %q", code, errOut)
 			}
 		})
+	}
+}
+
+// The rates: defaults, numbers, and off.
+func TestRatesFromTheEnvironment(t *testing.T) {
+	for _, tc := range []struct {
+		send, user         string
+		wantSend, wantUser int
+	}{
+		{"", "", 30, 20},
+		{"1000", "60", 1000, 60},
+		{"off", "OFF", 0, 0},
+	} {
+		t.Setenv("TELEGRAM_SEND_RATE", tc.send)
+		t.Setenv("LOANBOT_USER_RATE", tc.user)
+		c, err := loadConfig()
+		if err != nil || c.SendRate != tc.wantSend || c.UserRate != tc.wantUser {
+			t.Errorf("%q/%q: %d/%d, %v", tc.send, tc.user, c.SendRate, c.UserRate, err)
+		}
 	}
 }

@@ -21,7 +21,10 @@ type metrics struct {
 	faq        *prometheus.CounterVec
 	reminders  *prometheus.CounterVec
 	redisError prometheus.Counter
+	redisTrips prometheus.Counter
 	claimLag   prometheus.Histogram
+	sends      *prometheus.CounterVec
+	limitWait  prometheus.Histogram
 }
 
 func newMetrics() *metrics {
@@ -43,12 +46,22 @@ func newMetrics() *metrics {
 		redisError: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "loanbot_redis_errors_total", Help: "Redis commands that failed (not counting misses).",
 		}),
+		redisTrips: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "loanbot_redis_round_trips_total", Help: "Redis round trips (a command or a pipeline each); divided by loanbot_updates_total: round trips a message.",
+		}),
+		sends: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "loanbot_sends_total", Help: "Outbound messages by channel and outcome (ok, 429, blocked, failed, deferred).",
+		}, []string{"channel", "outcome"}),
+		limitWait: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "loanbot_send_limit_wait_seconds", Help: "Time an outbound message waited for the shared limits.",
+			Buckets: []float64{0, .01, .05, .1, .25, .5, 1, 2, 5, 10, 30},
+		}),
 		claimLag: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name: "loanbot_reminder_claim_lag_seconds", Help: "How long after its time a reminder notice was claimed.",
 			Buckets: []float64{.1, .25, .5, 1, 2, 5, 10, 30, 60, 300, 3600},
 		}),
 	}
-	m.reg.MustRegister(m.updates, m.latency, m.faq, m.reminders, m.redisError, m.claimLag,
+	m.reg.MustRegister(m.updates, m.latency, m.faq, m.reminders, m.redisError, m.redisTrips, m.claimLag, m.sends, m.limitWait,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -85,6 +98,7 @@ type redisHook struct{ m *metrics }
 func (h redisHook) DialHook(next redis.DialHook) redis.DialHook { return next }
 func (h redisHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 	return func(ctx context.Context, cmd redis.Cmder) error {
+		h.m.redisTrips.Inc()
 		err := next(ctx, cmd)
 		if err != nil && !errors.Is(err, redis.Nil) {
 			h.m.redisError.Inc()
@@ -94,10 +108,24 @@ func (h redisHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 }
 func (h redisHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
 	return func(ctx context.Context, cmds []redis.Cmder) error {
+		h.m.redisTrips.Inc()
 		err := next(ctx, cmds)
 		if err != nil && !errors.Is(err, redis.Nil) {
 			h.m.redisError.Inc()
 		}
 		return err
 	}
+}
+
+// sendMetrics is the metrics as the Telegram adapter's observer.
+type sendMetrics struct{ m *metrics }
+
+func (s sendMetrics) Sent(channel, outcome string) { s.m.sends.WithLabelValues(channel, outcome).Inc() }
+func (s sendMetrics) LimitWait(d time.Duration)    { s.m.limitWait.Observe(d.Seconds()) }
+
+// queueDepth reports a replica's messages waiting for their turn.
+func (m *metrics) queueDepth(name string, n func() int) {
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "loanbot_queue_depth", Help: "Messages waiting for their turn in this replica.", ConstLabels: prometheus.Labels{"queue": name},
+	}, func() float64 { return float64(n()) }))
 }

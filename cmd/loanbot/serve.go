@@ -17,9 +17,6 @@ import (
 	"loanbot/remind"
 )
 
-// messagesPerMinute is the per-user rate limit shared by every replica.
-const messagesPerMinute = 20
-
 // maxBody is the largest request body any endpoint accepts.
 const maxBody = 1 << 20
 
@@ -35,10 +32,16 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	m := newMetrics()
 	log := jsonLogger(stderr)
 	log.Info("open-file limit", "limit", raiseFileLimit())
-	a, err := newApp(ctx, stderr, log, redisHook{m}, bot.WithRateLimit(messagesPerMinute), bot.WithObserver(m))
+	cfg0, err := loadConfig()
 	if err != nil {
 		return err
 	}
+	a, err := newApp(ctx, stderr, log, redisHook{m}, bot.WithRateLimit(cfg0.UserRate), bot.WithObserver(m))
+	if err != nil {
+		return err
+	}
+	a.sends = sendMetrics{m}
+	m.queueDepth("engine", a.engine.Queued)
 	defer a.close()
 	cfg, st, reminders := a.cfg, a.store, a.reminders
 	if cfg.Sealer == nil {
