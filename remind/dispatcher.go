@@ -31,6 +31,7 @@ type Dispatcher struct {
 	log     *slog.Logger
 	obs     Observer
 	rate    int // sends a second per channel; 0: the senders pace themselves
+	budget  int // the senders' shared budget a second (WithSharedBudget); 0: none
 }
 
 // Observer is told what the dispatcher does, for metrics.
@@ -72,6 +73,13 @@ func WithLease(l time.Duration) DispatcherOption { return func(d *Dispatcher) { 
 // that do not pace themselves) and stretches claim leases to cover a
 // backlog at that pace.
 func WithSendRate(n int) DispatcherOption { return func(d *Dispatcher) { d.rate = n } }
+
+// WithSharedBudget says the senders pace themselves against a budget of n
+// messages a second shared by every replica (Telegram's, in Redis): a
+// claim's lease stretches to cover the backlog at that pace, and one tick
+// claims at most a minute of it, so the other replicas take the rest of a
+// burst and a replica that dies leaves only its minute to retake.
+func WithSharedBudget(n int) DispatcherOption { return func(d *Dispatcher) { d.budget = n } }
 
 // WithLogger sets the logger.
 func WithLogger(l *slog.Logger) DispatcherOption { return func(d *Dispatcher) { d.log = l } }
@@ -122,7 +130,14 @@ func (d *Dispatcher) Tick(ctx context.Context) (int, error) {
 			if d.rate > 0 {
 				lease += time.Duration(len(all)) * time.Second / time.Duration(d.rate)
 			}
-			dues, err := d.svc.st.ClaimDue(ctx, shard, now, lease, d.batch)
+			batch := d.batch
+			if d.budget > 0 {
+				lease += time.Duration(len(all)) * time.Second / time.Duration(d.budget)
+				if batch = min(batch, d.budget*60-len(all)); batch <= 0 {
+					break // a minute of sending claimed: the rest is for the others
+				}
+			}
+			dues, err := d.svc.st.ClaimDue(ctx, shard, now, lease, batch)
 			if err != nil {
 				return 0, err
 			}
@@ -131,7 +146,7 @@ func (d *Dispatcher) Tick(ctx context.Context) (int, error) {
 			}
 			d.obs.Due(len(dues))
 			all = append(all, dues...)
-			if len(dues) < d.batch {
+			if len(dues) < batch {
 				break
 			}
 		}

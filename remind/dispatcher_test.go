@@ -341,3 +341,29 @@ func TestBlockedUserGetsRemindersPaused(t *testing.T) {
 		t.Errorf("after a failed send, retried: %d", n)
 	}
 }
+
+// With a shared budget a tick claims a minute of sending at most: the next
+// dispatcher (another replica) takes the rest of the burst.
+func TestSharedBudgetLeavesTheRestOfABurstToOthers(t *testing.T) {
+	f := newFixture(t, "2027-05-01 12:00")
+	ctx := context.Background()
+	const users = 150
+	for i := 0; i < users; i++ {
+		if err := f.svc.Save(ctx, "t:"+storetest.User("budget"), monthly(2, 0), f.clk.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.clk.Set(at(f.loc, "2027-05-02 09:00"))
+	budget := func() *remind.Dispatcher {
+		return remind.NewDispatcher(f.svc, map[string]remind.Sender{"t": f.out}, remind.WithClock(f.clk.Now), remind.WithSharedBudget(1))
+	}
+	first, err := budget().Tick(ctx)
+	if err != nil || first != 60 {
+		t.Fatalf("the first replica sent %d (%v), want a minute's worth: 60", first, err)
+	}
+	second, _ := budget().Tick(ctx)
+	third, _ := budget().Tick(ctx)
+	if first+second+third != users || len(f.out.texts()) != users {
+		t.Errorf("%d + %d + %d sent, %d texts, want %d once each", first, second, third, len(f.out.texts()), users)
+	}
+}

@@ -90,7 +90,11 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 
-	disp := remind.NewDispatcher(reminders, senders, remind.WithLogger(log), remind.WithObserver(m))
+	dopts := []remind.DispatcherOption{remind.WithLogger(log), remind.WithObserver(m)}
+	if cfg.SendRate > 0 && cfg.TelegramToken != "" {
+		dopts = append(dopts, remind.WithSharedBudget(cfg.SendRate))
+	}
+	disp := remind.NewDispatcher(reminders, senders, dopts...)
 	workers.Add(1)
 	go func() { defer workers.Done(); disp.Run(wctx, time.Second) }()
 
