@@ -67,7 +67,11 @@ type SharedLimits interface {
 // shared schedule is out of reach.
 const fallbackShare = 3
 
-func (r rate) limit() store.SendLimit { return store.SendLimit{Every: r.every, Burst: r.burst} }
+// limit is the rate as the shared schedule keeps it, 3 % slower: replicas
+// send from several processes, and a few milliseconds' difference in how
+// long two messages take to reach Telegram must not put the 31st of a
+// second inside it.
+func (r rate) limit() store.SendLimit { return store.SendLimit{Every: r.every + r.every*3/100, Burst: r.burst} }
 
 // wait blocks until a message to chat may go (or ctx ends); background is
 // a reminder, which lets replies go first.
