@@ -71,7 +71,9 @@ const fallbackShare = 3
 // send from several processes, and a few milliseconds' difference in how
 // long two messages take to reach Telegram must not put the 31st of a
 // second inside it.
-func (r rate) limit() store.SendLimit { return store.SendLimit{Every: r.every + r.every*3/100, Burst: r.burst} }
+func (r rate) limit() store.SendLimit {
+	return store.SendLimit{Every: r.every + r.every*3/100, Burst: r.burst}
+}
 
 // wait blocks until a message to chat may go (or ctx ends); background is
 // a reminder, which lets replies go first.
