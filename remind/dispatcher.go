@@ -74,6 +74,10 @@ func WithLease(l time.Duration) DispatcherOption { return func(d *Dispatcher) { 
 // backlog at that pace.
 func WithSendRate(n int) DispatcherOption { return func(d *Dispatcher) { d.rate = n } }
 
+// budgetLease is how long past its turn a claimed notice waits for its
+// replica before another takes it, when sends are paced by a shared budget.
+const budgetLease = 10 * time.Second
+
 // WithSharedBudget says the senders pace themselves against a budget of n
 // messages a second shared by every replica (Telegram's, in Redis): a
 // claim's lease stretches to cover the backlog at that pace, and one tick
@@ -132,7 +136,10 @@ func (d *Dispatcher) Tick(ctx context.Context) (int, error) {
 			}
 			batch := d.batch
 			if d.budget > 0 {
-				lease += time.Duration(len(all)) * time.Second / time.Duration(d.budget)
+				// Each notice's lease runs to its turn in the backlog and
+				// a little past: a replica that dies leaves its share to
+				// the others within seconds of when it was due to go.
+				lease = min(lease, budgetLease) + time.Duration(len(all))*time.Second/time.Duration(d.budget)
 				if batch = min(batch, d.budget*60-len(all)); batch <= 0 {
 					break // a minute of sending claimed: the rest is for the others
 				}
