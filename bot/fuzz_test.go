@@ -15,7 +15,9 @@ import (
 //	go test ./bot -run '^$' -fuzz FuzzPayload -fuzztime 1m
 func FuzzPayload(f *testing.F) {
 	for _, s := range []string{"cmd:/prep", "c:weilidai", "c:goto:owed", "nav:back", "nav:skip", "faq:sued-risk", "cat:lawsuit",
-		"rm:paid:abcd:2026-12-31", "rm:snooze:", "rm:", "forget:yes", "cmd:/remind plan", "cmd:/plan chart", "cmd:/log", "c:", "\x00", "cmd:/"} {
+		"rm:paid:abcd:2026-12-31", "rm:snooze:", "rm:", "forget:yes", "cmd:/remind plan", "cmd:/plan chart", "cmd:/log", "c:", "\x00", "cmd:/",
+		"debts:add", "debts:plan", "debts:chart", "debts:edit:", "debts:del:x", "cmd:/debt 美团 欠8000 每月还1000", "cmd:/prep debt:x",
+		"letter:proposal", "letter:", "cmd:/letter complaint", "cmd:/rate 日息万五", "cmd:/check 您已涉嫌诈骗", "cmd:/logs pdf"} {
 		f.Add(s, "")
 		f.Add("", s)
 	}
