@@ -195,7 +195,12 @@ func render(vals []float64, l Labels, cjk font.Typeface) ([]byte, error) {
 	bars.LineStyle.Width = 0
 	p.Add(bars)
 
-	c := vgimg.NewWith(vgimg.UseWH(8*vg.Inch, 5*vg.Inch), vgimg.UseDPI(100))
+	return pngOf(p, 8*vg.Inch, 5*vg.Inch)
+}
+
+// pngOf draws p on a w × h canvas at 100 dpi as PNG.
+func pngOf(p *plot.Plot, w, h vg.Length) ([]byte, error) {
+	c := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(100))
 	p.Draw(draw.New(c))
 	var buf bytes.Buffer
 	if _, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(&buf); err != nil {

@@ -1,7 +1,6 @@
 package chart
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"image/color"
@@ -10,8 +9,6 @@ import (
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 )
 
 // Line is one lender's balance (fen) at the end of months 0..n.
@@ -98,11 +95,5 @@ func Debts(lines []Line, other string, l Labels) ([]byte, error) {
 		p.Legend.Add(ln.Name, bars)
 		useCJK(&p.Legend.TextStyle.Font, ln.Name, cjk)
 	}
-	c := vgimg.NewWith(vgimg.UseWH(6*vg.Inch, 7.2*vg.Inch), vgimg.UseDPI(100))
-	p.Draw(draw.New(c))
-	var buf bytes.Buffer
-	if _, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(&buf); err != nil {
-		return nil, fmt.Errorf("chart: %w", err)
-	}
-	return buf.Bytes(), nil
+	return pngOf(p, 6*vg.Inch, 7.2*vg.Inch)
 }

@@ -247,20 +247,3 @@ func TestFault(t *testing.T) {
 }
 
 func redisAddr(s *storetest.Server) string { return s.Addr() }
-
-// middayZone is a fixed-offset zone (Etc/GMT±N) where it is about noon now.
-func middayZone(now time.Time) (string, *time.Location) {
-	off := 12 - now.UTC().Hour() // hours east of UTC
-	name := "Etc/GMT"
-	switch {
-	case off > 0:
-		name = fmt.Sprintf("Etc/GMT-%d", off)
-	case off < 0:
-		name = fmt.Sprintf("Etc/GMT+%d", -off)
-	}
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err)
-	}
-	return name, loc
-}

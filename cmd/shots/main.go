@@ -119,20 +119,12 @@ func shoot(url, scheme, out string) error {
 	if err := snap("faq"); err != nil {
 		return err
 	}
-	steps := []struct{ tap, say string }{
-		{say: "/prep"}, {tap: "微粒贷"}, {say: "35000"}, {say: "60"}, {say: "8000"}, {say: "5000"},
-		{tap: "跳过"}, {tap: "失业/收入下降"}, {tap: "分期"}, {tap: "确认，生成方案"},
-	}
-	for _, s := range steps {
-		var err error
-		if s.tap != "" {
-			_, err = b.Tap(s.tap)
-		} else {
-			_, err = b.Say(s.say)
-		}
-		if err != nil {
-			return fmt.Errorf("%s%s: %w", s.tap, s.say, err)
-		}
+	if err := b.Walk(
+		browsertest.Step{Say: "/prep"}, browsertest.Step{Tap: "微粒贷"}, browsertest.Step{Say: "35000"}, browsertest.Step{Say: "60"},
+		browsertest.Step{Say: "8000"}, browsertest.Step{Say: "5000"}, browsertest.Step{Tap: "跳过"}, browsertest.Step{Tap: "失业/收入下降"},
+		browsertest.Step{Tap: "分期"}, browsertest.Step{Tap: "确认，生成方案"},
+	); err != nil {
+		return err
 	}
 	if err := snap("plan"); err != nil {
 		return err
@@ -147,22 +139,16 @@ func shoot(url, scheme, out string) error {
 		return err
 	}
 	// The debt map: three debts, the plan across them and its chart.
-	steps = []struct{ tap, say string }{
-		{say: "/debt 信用卡 欠60000 逾期100天"}, {tap: "不知道"}, {tap: "没有"}, {tap: "不知道"}, {tap: "保存"},
-		{say: "/debt 微粒贷 欠35000 每月还2000 逾期20天"}, {tap: "没有"}, {tap: "跳过"}, {tap: "保存"},
-		{say: "/debt 美团 欠8000 每月还1000 逾期10天"}, {tap: "没有"}, {say: "到手9000，每月还1000，还12期"}, {tap: "保存"},
-		{tap: "还款顺序和计划"},
-	}
-	for _, s := range steps {
-		var err error
-		if s.tap != "" {
-			_, err = b.Tap(s.tap)
-		} else {
-			_, err = b.Say(s.say)
-		}
-		if err != nil {
-			return fmt.Errorf("%s%s: %w", s.tap, s.say, err)
-		}
+	if err := b.Walk(
+		browsertest.Step{Say: "/debt 信用卡 欠60000 逾期100天"}, browsertest.Step{Tap: "不知道"}, browsertest.Step{Tap: "没有"},
+		browsertest.Step{Tap: "不知道"}, browsertest.Step{Tap: "保存"},
+		browsertest.Step{Say: "/debt 微粒贷 欠35000 每月还2000 逾期20天"}, browsertest.Step{Tap: "没有"}, browsertest.Step{Tap: "跳过"},
+		browsertest.Step{Tap: "保存"},
+		browsertest.Step{Say: "/debt 美团 欠8000 每月还1000 逾期10天"}, browsertest.Step{Tap: "没有"},
+		browsertest.Step{Say: "到手9000，每月还1000，还12期"}, browsertest.Step{Tap: "保存"},
+		browsertest.Step{Tap: "还款顺序和计划"},
+	); err != nil {
+		return err
 	}
 	if err := snap("debts"); err != nil {
 		return err

@@ -268,3 +268,24 @@ func (b *Browser) LogText() (string, error) {
 func (b *Browser) Screenshot() ([]byte, error) {
 	return chromedp.Run(b.Ctx, chromedp.CaptureScreenshot())
 }
+
+// Step is one thing a user does: tap a chip, or type and send a text.
+type Step struct{ Tap, Say string }
+
+// Do does s and returns the bot's answer.
+func (b *Browser) Do(s Step) (string, error) {
+	if s.Tap != "" {
+		return b.Tap(s.Tap)
+	}
+	return b.Say(s.Say)
+}
+
+// Walk does the steps in order, each after the answer to the one before.
+func (b *Browser) Walk(steps ...Step) error {
+	for _, s := range steps {
+		if _, err := b.Do(s); err != nil {
+			return fmt.Errorf("%s%s: %w", s.Tap, s.Say, err)
+		}
+	}
+	return nil
+}
