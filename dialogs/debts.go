@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -69,6 +70,9 @@ func saveDebts(c *Context, m DebtMap) {
 	}
 	docs, user := c.Docs, c.User
 	c.After(func(ctx context.Context) error { return docs.PutDoc(ctx, user, debtsDoc, m) })
+	if m.Budget && !slices.Contains(c.Sess.Kept, debtsDoc) {
+		c.Sess.Kept = append(c.Sess.Kept, debtsDoc)
+	}
 }
 
 // AddDebt is the flow that adds (or edits) one debt. Its first answer may

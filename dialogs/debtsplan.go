@@ -1,6 +1,7 @@
 package dialogs
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -101,7 +102,7 @@ func renderDebtPlan(c *Context, m DebtMap, p DebtPlan) []msg.Reply {
 	for i := 0; i < len(prep); i += 2 {
 		rows = append(rows, prep[i:min(i+2, len(prep))])
 	}
-	if !p.Enough {
+	if !p.Enough || p.Ordered.Months == 0 {
 		rows = append(rows, []msg.Button{
 			{Label: c.T("plan.btn.legal_aid"), Payload: Topic("legal-aid")},
 			{Label: c.T("plan.btn.restructuring"), Payload: Topic("debt-restructuring")},
@@ -117,6 +118,9 @@ func renderDebtPlan(c *Context, m DebtMap, p DebtPlan) []msg.Reply {
 // prepFromDebt prefills /prep from one debt of the map ("debt:<id>") and,
 // without one, the budget the map holds.
 func prepFromDebt(c *Context, arg string) map[string]string {
+	if !strings.HasPrefix(arg, "debt:") && !slices.Contains(c.Sess.Kept, debtsDoc) {
+		return nil // no map with a budget: nothing to read (the common /prep)
+	}
 	m, err := loadDebts(c)
 	if err != nil {
 		return nil

@@ -123,6 +123,7 @@ func (s *Session) clone() *Session {
 	}
 	c.History = append([]string(nil), s.History...)
 	c.Menu = append([]MenuItem(nil), s.Menu...)
+	c.Kept = append([]string(nil), s.Kept...)
 	c.Replay = nil
 	return &c
 }

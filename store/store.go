@@ -52,6 +52,10 @@ type Session struct {
 	MenuNumeric bool   `json:"menun,omitempty"`
 	Pending     string `json:"pending,omitempty"`
 	Answered    bool   `json:"ans,omitempty"`
+	// Kept lists the kinds of document the user keeps that another feature
+	// reads on its hot path (a debt map with a budget prefills /prep), so
+	// that feature reads Redis only when there is something to read.
+	Kept []string `json:"kept,omitempty"`
 	// Replay is the answer to the message being saved (JSON of the replies,
 	// without attachments): Save keeps it beside the session, not in it, so
 	// a delivery retried after a crash between saving and sending gets the
