@@ -270,7 +270,7 @@ func TestLanguageByChoiceHintAndScript(t *testing.T) {
 	u = storetest.User("hant")
 	transcript(t, e, u, []step{{"請問怎麼用", "常見問題"}, {"/help", "怎麼用"}})
 	u = storetest.User("en")
-	transcript(t, e, u, []step{{"hello there", "Legal FAQ"}, {"/start", "I'm loanbot"}})
+	transcript(t, e, u, []step{{"hello, anybody there", "Legal FAQ"}, {"/start", "I'm loanbot"}})
 	reps, _ := e.Handle(context.Background(), bot.Inbound{Channel: "test", UserID: storetest.User("hint"), Text: "/start", LangHint: "en-US"})
 	if !strings.Contains(render(reps), "I'm loanbot") {
 		t.Errorf("language_code en-US: %s", render(reps))

@@ -55,7 +55,7 @@ func TestFAQAnswerWithBasisDisclaimerAndButtons(t *testing.T) {
 
 func TestOutOfScopeGetsTheMenuNotAWrongTopic(t *testing.T) {
 	e := faqEngine(t, storetest.Store(t))
-	got := chat(t, e, storetest.User("oos"), "今天天气怎么样")
+	got := chat(t, e, storetest.User("oos"), "今天天气好不好")
 	if !strings.Contains(got, "这个我帮不上忙") || !strings.Contains(got, "[起诉与法院]") || strings.Contains(got, "法律依据") {
 		t.Errorf("out of scope: %s", got)
 	}
@@ -67,7 +67,7 @@ func TestCrisisFirstAndTheFlowIsKept(t *testing.T) {
 	transcript(t, e, u, []step{
 		{"/prep", "是哪个平台的欠款"},
 		{"微粒贷", "欠多少"},
-		{"欠太多了不想活了", "12356"},
+		{"欠得太多了不想活了", "12356"},
 		{"35000", "逾期多久"}, // the flow went on where it was
 	})
 	if got := chat(t, e, storetest.User("crisis-en"), "I can't go on, I want to end it all"); !strings.Contains(got, "12356") {

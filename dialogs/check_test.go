@@ -18,7 +18,7 @@ func TestOnlyPastedMessagesAreCheckedUnasked(t *testing.T) {
 		"【催收通知】您已涉嫌诈骗，明日移交公安机关，再不还款就通知你单位和全部通讯录":                       true,
 		"已立案，法院將上門執行並凍結你的微信支付寶":                                        true,
 		"We will contact your employer and all your contacts tomorrow": true,
-		"微粒贷逾期两个月了，会不会被起诉啊":                                            false,
+		"微粒贷逾期俩月了，会不会被起诉呀":                                             false,
 		"催收说要通知我单位和全部通讯录，真的假的":                                         false,
 		"收到立案通知短信，说48小时内不还就上门":                                         false,
 		"is the overdue interest they're charging even legal":          false,

@@ -203,7 +203,7 @@ func TestPlatformWithoutDebtIsOutOfScope(t *testing.T) {
 			t.Errorf("%q answered with %s (%.2f)", q, r.Topic.ID, r.Score)
 		}
 	}
-	for q, want := range map[string]string{"借呗的客服电话是多少": "platform-alipay", "信用卡逾期了能申请分期吗": "credit-card", "微粒贷逾期会被起诉吗": "sued-risk"} {
+	for q, want := range map[string]string{"借呗的客服热线是多少": "platform-alipay", "信用卡逾期了能申请分期吗": "credit-card", "微粒贷逾期会被起诉吗": "sued-risk"} {
 		if r := kb.Answer(q); r.Topic == nil || r.Topic.ID != want {
 			t.Errorf("%q: got %v, want %s", q, r.Topic, want)
 		}

@@ -92,7 +92,7 @@ func TestAskJSON(t *testing.T) {
 	if r.Topic != "sued-risk" || r.Lang != "en" || r.Answer == "" || r.Score <= 0 {
 		t.Errorf("got %+v", r)
 	}
-	out, _, _ = loanbot(t, "今天天气怎么样\n逾期记录保留几年\n", "ask", "--json")
+	out, _, _ = loanbot(t, "今天天气好不好\n逾期记录保留几年\n", "ask", "--json")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if len(lines) != 2 {
 		t.Fatalf("want one JSON line a question: %q", out)
@@ -113,7 +113,7 @@ func TestAskJSON(t *testing.T) {
 // first is "crisis-support"; the second tier is the answer with
 // "support_line": true; an exaggeration is neither.
 func TestAskJSONCrisisTiers(t *testing.T) {
-	out, _, code := loanbot(t, "欠太多了不想活了\n走投无路了，逾期了会被起诉吗\n利息要命，这合法吗\nwo zhen de bu xiang huo le\n", "ask", "--json")
+	out, _, code := loanbot(t, "欠得太多了不想活了\n走投无路了，逾期了会被起诉吗\n利息要命，这合法吗\nwo zhen de bu xiang huo le\n", "ask", "--json")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if code != 0 || len(lines) != 4 {
 		t.Fatalf("exit %d: %q", code, out)
