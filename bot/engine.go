@@ -187,7 +187,7 @@ func DetectLang(s string) string {
 func (e *Engine) route(c *dialogs.Context, in Inbound) []Reply {
 	var note []Reply
 	if utf8.RuneCountInString(in.Text) > e.maxLen || len(in.Text) > 4*e.maxLen {
-		in.Text = truncateRunes(in.Text, e.maxLen)
+		in.Text = zhtext.Truncate(in.Text, e.maxLen)
 		note = []Reply{{Text: c.T("err.too_long")}}
 	}
 	in.Text = strings.TrimSpace(in.Text)
@@ -327,17 +327,6 @@ func (e *Engine) unavailable(in Inbound) []Reply {
 
 // localise puts replies into the reader's script.
 func (e *Engine) localise(lang string, reps []Reply) []Reply { return i18n.LocalizeReplies(lang, reps) }
-
-func truncateRunes(s string, n int) string {
-	i := 0
-	for j := range s {
-		if i == n {
-			return s[:j]
-		}
-		i++
-	}
-	return s
-}
 
 // questionMarks are words that make a text a question rather than an answer
 // to one ("微粒贷" answers "which lender?"; "微粒贷逾期会坐牢吗" asks).

@@ -231,7 +231,7 @@ const quoteContext = 15
 func quote(s string, a, b int) string {
 	m := utf8.RuneCountInString(s[a:b])
 	if m >= maxQuote {
-		return truncate(collapse(s[a:b]), maxQuote)
+		return zhtext.Truncate(collapse(s[a:b]), maxQuote)
 	}
 	budget := maxQuote - m
 	left, lcut := extend(s, a, min(quoteContext, budget/2), -1)
@@ -247,7 +247,7 @@ func quote(s string, a, b int) string {
 			q = q[:i]
 		}
 	}
-	return truncate(collapse(q), maxQuote)
+	return zhtext.Truncate(collapse(q), maxQuote)
 }
 
 // extend walks up to n runes from s[i] in direction dir (-1 left, +1
@@ -279,18 +279,6 @@ func extend(s string, i, n, dir int) (int, bool) {
 // collapse trims s and makes every run of white space one space (one line break if it has one).
 func collapse(s string) string {
 	return strings.Join(strings.Fields(s), " ")
-}
-
-// truncate cuts s to at most n runes.
-func truncate(s string, n int) string {
-	i := 0
-	for j := range s {
-		if i == n {
-			return s[:j]
-		}
-		i++
-	}
-	return s
 }
 
 // isClauseBreak reports whether r ends a clause: a quote stops there and an

@@ -95,8 +95,10 @@ var (
 // checked without /check; anything else goes to the FAQ, and /check still
 // checks it when asked.
 func ownWords(text string) bool {
-	t := zhtext.ToSimplified(text)
-	return !reSecondPerson.MatchString(t) || reQuestion.MatchString(t)
+	if !reSecondPerson.MatchString(text) { // 你/您 read the same in both scripts
+		return true
+	}
+	return reQuestion.MatchString(zhtext.ToSimplified(text))
 }
 
 // checkText answers a message: the claims found, or none; the evidence and
@@ -143,9 +145,7 @@ func keepChecked(c *Context, text string) {
 	}
 	var l checkedList
 	c.Docs.GetDoc(c.Ctx, c.User, checkedDoc, &l)
-	if r := []rune(text); len(r) > maxCheckedText {
-		text = string(r[:maxCheckedText])
-	}
+	text = zhtext.Truncate(text, maxCheckedText)
 	l.Messages = append([]Checked{{At: c.Now.UTC(), Text: text}}, l.Messages...)
 	if len(l.Messages) > maxChecked {
 		l.Messages = l.Messages[:maxChecked]

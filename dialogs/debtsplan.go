@@ -118,7 +118,7 @@ func renderDebtPlan(c *Context, m DebtMap, p DebtPlan) []msg.Reply {
 // prepFromDebt prefills /prep from one debt of the map ("debt:<id>") and,
 // without one, the budget the map holds.
 func prepFromDebt(c *Context, arg string) map[string]string {
-	if !strings.HasPrefix(arg, "debt:") && !slices.Contains(c.Sess.Kept, debtsDoc) {
+	if !strings.HasPrefix(arg, "debt:") && !keepsDebts(c) {
 		return nil // no map with a budget: nothing to read (the common /prep)
 	}
 	m, err := loadDebts(c)
@@ -202,3 +202,6 @@ func debtsChart(c *Context, m DebtMap) []msg.Reply {
 	caption := c.T("debts.chart.caption", "budget", i18n.Yuan(c.Lang, p.BudgetFen))
 	return []msg.Reply{{Text: caption, Image: &msg.Attachment{Name: "debts.png", MIME: "image/png", Data: png, Caption: caption}}}
 }
+
+// keepsDebts: the user keeps a debt map with a budget (see saveDebts).
+func keepsDebts(c *Context) bool { return slices.Contains(c.Sess.Kept, debtsDoc) }

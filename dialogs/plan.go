@@ -170,11 +170,15 @@ func showPlan(c *Context, arg string) []msg.Reply {
 			return []msg.Reply{{Text: c.T("err.unavailable")}}
 		}
 	}
-	if m, err := loadDebts(c); err == nil && latestIsDebtPlan(m, p, found) {
-		if arg == "chart" {
-			return debtsChart(c, m)
+	// A plan across debts needs a map with a budget (Kept says so without
+	// reading Redis).
+	if keepsDebts(c) {
+		if m, err := loadDebts(c); err == nil && latestIsDebtPlan(m, p, found) {
+			if arg == "chart" {
+				return debtsChart(c, m)
+			}
+			return debtPlan(c, m)
 		}
-		return debtPlan(c, m)
 	}
 	if !found {
 		return []msg.Reply{{Text: c.T("plan.none"), Buttons: [][]msg.Button{{{Label: c.T("menu.prep"), Payload: msg.Cmd("/prep")}}}}}

@@ -127,3 +127,15 @@ func lower(s string) string {
 	}
 	return s
 }
+
+// Truncate cuts s to at most n runes (whole runes: never half a character).
+func Truncate(s string, n int) string {
+	i := 0
+	for j := range s {
+		if i == n {
+			return s[:j]
+		}
+		i++
+	}
+	return s
+}

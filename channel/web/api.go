@@ -17,6 +17,7 @@ import (
 	"loanbot/channel/internal/await"
 	"loanbot/msg"
 	"loanbot/store"
+	"loanbot/zhtext"
 )
 
 // entry is one message of a conversation as the history keeps it.
@@ -251,13 +252,13 @@ func (s *Server) keepMessage(r *http.Request, id string, req request) *turn {
 	shown := entry{ID: req.ID, From: "user", At: time.Now().UnixMilli()}
 	if req.Payload != "" {
 		t.in.Payload = req.Payload
-		shown.Text = truncate(strings.TrimSpace(req.Label), maxLabel)
+		shown.Text = zhtext.Truncate(strings.TrimSpace(req.Label), maxLabel)
 		if shown.Text == "" {
 			shown.Text = req.Payload
 		}
 	} else {
 		t.in.Text = req.Text
-		shown.Text = truncate(req.Text, maxText)
+		shown.Text = zhtext.Truncate(req.Text, maxText)
 	}
 	if req.Silent {
 		t.after = ""
@@ -497,14 +498,6 @@ func langOf(es []entry) string {
 		}
 	}
 	return ""
-}
-
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n])
 }
 
 func urlPathEscape(s string) string {

@@ -117,14 +117,8 @@ func TestReplicasShareOneBudget(t *testing.T) {
 		addrs, cmds = append(addrs, addr), append(cmds, cmd)
 	}
 	for _, addr := range addrs {
-		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-			if res, err := http.Get("http://" + addr + "/healthz"); err == nil {
-				res.Body.Close()
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatal("a replica did not start")
-			}
+		if !healthy("http://"+addr, 20*time.Second) {
+			t.Fatal("a replica did not start")
 		}
 	}
 

@@ -46,15 +46,21 @@ func serveInBackground(t *testing.T) (base string, errOut *syncBuffer) {
 		}
 	})
 	base = "http://" + addr
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+	if !healthy(base, 10*time.Second) {
+		t.Fatalf("serve did not come up: %s", errOut.String())
+	}
+	return base, errOut
+}
+
+// healthy waits up to within for base's /healthz to answer.
+func healthy(base string, within time.Duration) bool {
+	for deadline := time.Now().Add(within); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		if res, err := http.Get(base + "/healthz"); err == nil {
 			res.Body.Close()
-			return base, errOut
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("serve did not come up: %s", errOut.String())
+			return true
 		}
 	}
+	return false
 }
 
 // TestServeWebChatOnTheEmbeddedStore: with no REDIS_URL and no channel
