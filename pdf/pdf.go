@@ -154,9 +154,12 @@ func newFpdf() *fpdf.Fpdf {
 	f.SetMargins(margin, margin, margin)
 	f.SetAutoPageBreak(false, 0) // Render breaks pages itself, knowing the count
 	f.SetCreator("loanbot", false)
-	f.AddUTF8FontFromBytes(latinFamily, "", latinFace.data)
+	// Each document gets its own copy of the font files: fpdf writes into
+	// them while it cuts the subset it embeds, so sharing them between
+	// renders running at once is a data race (seen under -race).
+	f.AddUTF8FontFromBytes(latinFamily, "", bytes.Clone(latinFace.data))
 	if cjkFace != nil {
-		f.AddUTF8FontFromBytes(cjkFamily, "", cjkFace.data)
+		f.AddUTF8FontFromBytes(cjkFamily, "", bytes.Clone(cjkFace.data))
 	}
 	return f
 }
