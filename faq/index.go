@@ -27,36 +27,45 @@ const (
 
 type doc struct {
 	topic int
-	tf    map[string]float64
+	tf    map[string]float64 // while the index is built; nil after
 	len   float64
 }
 
 type index struct {
-	topics  []*Topic
-	docs    []doc
-	whole   []doc // one per topic: all its text together
-	df      map[string]int
-	dfWhole map[string]int
-	avgLen  float64
-	avgTop  float64
-	aliases *strings.Replacer // the aliases with a Chinese key
+	topics []*Topic
+	docs   []doc
+	whole  []doc // one per topic: all its text together
+	avgLen float64
+	avgTop float64
+	// aliases are the aliases with a Chinese key.
+	aliases *strings.Replacer
 	// wordAliases: the aliases with an English key, by first word; they
 	// match whole words only (else "sue" would rewrite "issue").
 	wordAliases map[string][]wordAlias
-	// postings: token → the documents holding it, with precomputed BM25
-	// parts, so a question touches only the documents that share a token.
-	post      map[string][]posting
-	postWhole map[string][]posting
-	idfD      map[string]float64
-	idfT      map[string]float64
+	// terms: token → its idf and its postings (the documents holding it,
+	// with precomputed BM25 parts, in one slab per level), so a question
+	// touches only the documents that share a token. The slabs hold no
+	// pointers: the collector does not walk them.
+	terms     map[string]term
+	post      []posting
+	postWhole []posting
 	// vocab holds the tokens of every topic's title and keywords (Chinese
 	// bigrams and English words, not single characters): the words that
 	// say a question is about this domain at all.
 	vocab map[string]bool
 }
 
+// term is what the index knows of a token, at the phrasing level (D) and
+// the topic level (T): its idf (0 when no document holds it) and its
+// postings, post[startD:endD] and postWhole[startT:endT].
+type term struct {
+	idfD, idfT                 float64
+	startD, endD, startT, endT int32
+}
+
 func buildIndex(topics []*Topic) *index {
-	ix := &index{topics: topics, df: map[string]int{}, dfWhole: map[string]int{}, vocab: map[string]bool{}}
+	ix := &index{topics: topics, vocab: map[string]bool{}}
+	df, dfWhole := map[string]int{}, map[string]int{}
 	ix.aliases, ix.wordAliases = buildAliases(aliases)
 	var total, totalTop float64
 	for ti, t := range topics {
@@ -92,14 +101,14 @@ func buildIndex(topics []*Topic) *index {
 				all[tok]++
 			}
 			for tok := range d.tf {
-				ix.df[tok]++
+				df[tok]++
 			}
 			ix.docs = append(ix.docs, d)
 			total += d.len
 			allLen += d.len
 		}
 		for tok := range all {
-			ix.dfWhole[tok]++
+			dfWhole[tok]++
 		}
 		ix.whole = append(ix.whole, doc{topic: ti, tf: all, len: allLen})
 		totalTop += allLen
@@ -110,8 +119,15 @@ func buildIndex(topics []*Topic) *index {
 	if len(topics) > 0 {
 		ix.avgTop = totalTop / float64(len(topics))
 	}
-	ix.post, ix.idfD = postings(ix.docs, ix.df, ix.avgLen)
-	ix.postWhole, ix.idfT = postings(ix.whole, ix.dfWhole, ix.avgTop)
+	ix.terms = map[string]term{}
+	ix.post = postings(ix.terms, ix.docs, df, ix.avgLen, func(t *term) (*float64, *int32, *int32) { return &t.idfD, &t.startD, &t.endD })
+	ix.postWhole = postings(ix.terms, ix.whole, dfWhole, ix.avgTop, func(t *term) (*float64, *int32, *int32) { return &t.idfT, &t.startT, &t.endT })
+	for i := range ix.docs {
+		ix.docs[i].tf = nil
+	}
+	for i := range ix.whole {
+		ix.whole[i].tf = nil
+	}
 	return ix
 }
 
@@ -121,27 +137,53 @@ type posting struct {
 	factor float64 // tf·(k1+1) / (tf + k1·(1−b+b·len/avg))
 }
 
-func postings(docs []doc, df map[string]int, avg float64) (map[string][]posting, map[string]float64) {
-	post := map[string][]posting{}
-	idf := map[string]float64{}
+// postings writes one level's idf and postings into terms (through field,
+// which picks the level's idf and slab bounds of a term) and returns the
+// level's slab, grouped by token.
+func postings(terms map[string]term, docs []doc, df map[string]int, avg float64, field func(*term) (*float64, *int32, *int32)) []posting {
+	byTok := map[string][]posting{}
+	n := 0
 	for i, d := range docs {
 		norm := bm25K1 * (1 - bm25B + bm25B*d.len/avg)
 		for tok, tf := range d.tf {
-			post[tok] = append(post[tok], posting{doc: i, factor: tf * (bm25K1 + 1) / (tf + norm)})
+			byTok[tok] = append(byTok[tok], posting{doc: i, factor: tf * (bm25K1 + 1) / (tf + norm)})
+			n++
 		}
 	}
-	for tok, n := range df {
-		idf[tok] = math.Log(1 + (float64(len(docs))-float64(n)+0.5)/(float64(n)+0.5))
+	// Tokens in a fixed order, so that the slab (and the order in which a
+	// token's documents are summed) does not depend on map iteration.
+	toks := make([]string, 0, len(byTok))
+	for tok := range byTok {
+		toks = append(toks, tok)
 	}
-	return post, idf
+	sort.Strings(toks)
+	slab := make([]posting, 0, n)
+	for _, tok := range toks {
+		t := terms[tok]
+		idf, start, end := field(&t)
+		*idf = math.Log(1 + (float64(len(docs))-float64(df[tok])+0.5)/(float64(df[tok])+0.5))
+		*start = int32(len(slab))
+		slab = append(slab, byTok[tok]...)
+		*end = int32(len(slab))
+		terms[tok] = t
+	}
+	return slab
 }
 
-// idfOf is a token's idf, also for a token no document holds.
-func idfOf(idf map[string]float64, n int, tok string) float64 {
-	if v, ok := idf[tok]; ok {
-		return v
+// idfD and idfT are a token's idf at each level, also for a token no
+// document holds.
+func (ix *index) idfD(t term, ok bool) float64 {
+	if ok && t.endD > t.startD {
+		return t.idfD
 	}
-	return math.Log(1 + (float64(n)+0.5)/0.5)
+	return math.Log(1 + (float64(len(ix.docs))+0.5)/0.5)
+}
+
+func (ix *index) idfT(t term, ok bool) float64 {
+	if ok && t.endT > t.startT {
+		return t.idfT
+	}
+	return math.Log(1 + (float64(len(ix.whole))+0.5)/0.5)
 }
 
 // normalize folds width, script and case, and rewrites aliases.
@@ -359,17 +401,17 @@ func (ix *index) rank(q []string) []scored {
 	clear(all0)
 	docScore, topScore, known := all0[:len(ix.docs)], all0[len(ix.docs):len(ix.docs)+len(ix.whole)], all0[len(ix.docs)+len(ix.whole):]
 	var maxDoc, maxTop, all float64
-	for _, t := range q {
-		idfD := idfOf(ix.idfD, len(ix.docs), t)
-		idfT := idfOf(ix.idfT, len(ix.whole), t)
+	for _, tok := range q {
+		t, ok := ix.terms[tok]
+		idfD, idfT := ix.idfD(t, ok), ix.idfT(t, ok)
 		// The most a question can score: each of its tokens at full weight.
 		maxDoc += idfD * (bm25K1 + 1)
 		maxTop += idfT * (bm25K1 + 1)
 		all += idfD
-		for _, p := range ix.post[t] {
+		for _, p := range ix.post[t.startD:t.endD] {
 			docScore[p.doc] += idfD * p.factor
 		}
-		for _, p := range ix.postWhole[t] {
+		for _, p := range ix.postWhole[t.startT:t.endT] {
 			topScore[p.doc] += idfT * p.factor
 			known[p.doc] += idfD
 		}
@@ -406,7 +448,8 @@ func (ix *index) domain(q []string) float64 {
 	for _, t := range q {
 		if ix.vocab[t] && !seen[t] {
 			seen[t] = true
-			w += idfOf(ix.idfD, len(ix.docs), t)
+			term, ok := ix.terms[t]
+			w += ix.idfD(term, ok)
 		}
 	}
 	return w

@@ -41,6 +41,8 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
 	"slices"
@@ -50,6 +52,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+	"unicode/utf16"
 
 	"github.com/redis/go-redis/v9"
 
@@ -79,13 +82,18 @@ func main() {
 	redisURL := flag.String("redis", "redis://127.0.0.1:6379/0", "Redis on 127.0.0.1")
 	api := flag.String("api", "", "the fake Bot API (child only)")
 	prof := flag.String("cpuprofile", "", "write the bot's CPU profile to this file")
+	memprof := flag.String("memprofile", "", "write the bot's heap profile to this file when it ends")
 	echo := flag.Bool("echo", false, "an echo engine instead of the real one (the adapter's own cost; no Redis)")
+	which := flag.String("bot", "loanbot", "the bots measured, interleaved: loanbot, grammy (bench/grammy, on Node.js), before (-before), or both (loanbot,grammy)")
+	before := flag.String("before", "", "another build of loadtg whose bot is measured as \"before\" (go build -o it from an older commit)")
+	rounds := flag.Int("rounds", 1, "rounds of each bot (≤ 10)")
+	grammyDir := flag.String("grammy", "bench/grammy", "the grammY bot's folder (npm ci --prefix it first)")
 	flag.Parse()
 	if err := loopback(*redisURL); err != nil {
 		log.Fatal(err)
 	}
 	if *child {
-		if err := runBot(*redisURL, *api, *prof, *echo); err != nil {
+		if err := runBot(*redisURL, *api, *prof, *memprof, *echo); err != nil {
 			log.Fatal(err)
 		}
 		return
@@ -99,8 +107,24 @@ func main() {
 		log.Fatal("loadtg: -duration must be within 5m")
 	case *mode != "answer" && *mode != "reply":
 		log.Fatal("loadtg: -mode answer or reply")
+	case *rounds < 1 || *rounds > 10:
+		log.Fatal("loadtg: -rounds must be 1…10")
 	}
-	if err := drive(*users, *conns, *mode, *dur, *redisURL, *prof, *echo); err != nil {
+	bots := strings.Split(*which, ",")
+	if *which == "both" {
+		bots = []string{"loanbot", "grammy"}
+	}
+	for _, b := range bots {
+		if b != "loanbot" && b != "grammy" && b != "before" || b == "before" && *before == "" {
+			log.Fatalf("loadtg: -bot %q: a list of loanbot, grammy and before (with -before), or both", *which)
+		}
+	}
+	// The harness stands in for Telegram, which is not on this machine: it
+	// collects garbage less often, to leave the cores to the bot and Redis.
+	debug.SetGCPercent(400)
+	o := options{users: *users, conns: *conns, rounds: *rounds, mode: *mode, redisURL: *redisURL, dur: *dur,
+		prof: *prof, memprof: *memprof, echo: *echo, grammyDir: *grammyDir, before: *before}
+	if err := compare(bots, o); err != nil {
 		log.Fatal(err)
 	}
 }
@@ -119,10 +143,7 @@ func loopback(rawURL string) error {
 
 // runBot is the child: the engine and the adapter's webhook on 127.0.0.1,
 // until stdin closes (the parent ends) or SIGTERM.
-func runBot(redisURL, apiURL, prof string, echo bool) error {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(200) // as loanbot serve does
-	}
+func runBot(redisURL, apiURL, prof, memprof string, echo bool) error {
 	if prof != "" {
 		f, err := os.Create(prof)
 		if err != nil {
@@ -166,6 +187,17 @@ func runBot(redisURL, apiURL, prof string, echo bool) error {
 	fmt.Printf("ADDR %s\n", l.Addr())
 	go func() { io.Copy(io.Discard, os.Stdin); stop() }()
 	<-ctx.Done()
+	if memprof != "" {
+		f, err := os.Create(memprof)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		runtime.GC()
+		if err := pprof.WriteHeapProfile(f); err != nil {
+			return err
+		}
+	}
 	return srv.Close()
 }
 
@@ -175,72 +207,136 @@ type reply struct {
 	at   time.Time
 }
 
-func drive(users, conns int, mode string, dur time.Duration, redisURL, prof string, echo bool) error {
-	// The harness stands in for Telegram, which is not on this machine: it
-	// collects garbage less often, to leave the cores to the bot and Redis.
-	debug.SetGCPercent(400)
+// options are one run's settings, the same for every bot measured.
+type options struct {
+	users, conns, rounds int
+	mode, redisURL       string
+	dur                  time.Duration
+	prof, memprof        string // loanbot's profiles (the first round's)
+	echo                 bool
+	grammyDir, before    string
+}
+
+// result is one round of one bot, as the harness measured it from outside.
+type result struct {
+	bot                       string
+	updates                   int64
+	elapsed                   time.Duration
+	p50, p99                  time.Duration
+	lost, disorder, failed    int64
+	botCPU, redisCPU, selfCPU time.Duration
+	rss, startRSS             int64
+}
+
+func (r result) rate() float64 { return float64(r.updates) / r.elapsed.Seconds() }
+func (r result) cpuPer() float64 {
+	return float64(r.botCPU.Microseconds()) / float64(max(r.updates, 1))
+}
+func (r result) core(d time.Duration) float64 { return 100 * d.Seconds() / r.elapsed.Seconds() }
+
+// compare runs the bots' rounds interleaved (loanbot, grammY, loanbot, …),
+// so that both meet the machine in the same state, and prints each round and
+// the medians.
+func compare(bots []string, o options) error {
+	var all []result
+	for i := range o.rounds {
+		for _, b := range bots {
+			oo := o
+			if i > 0 { // profiles of the first round only
+				oo.prof, oo.memprof = "", ""
+			}
+			r, err := round(b, oo)
+			if err != nil {
+				return err
+			}
+			all = append(all, r)
+			fmt.Printf("%-7s mode=%s users=%d conns=%d: %d updates in %s = %.0f/s; p50 %s p99 %s; lost %d; out of order %d; failed POSTs %d\n",
+				r.bot, o.mode, o.users, o.conns, r.updates, r.elapsed.Round(time.Millisecond), r.rate(), r.p50, r.p99, r.lost, r.disorder, r.failed)
+			fmt.Printf("        bot: peak RSS %d MB (%d MB before the load), CPU %.0f%% of a core (%.0f µs an update); Redis CPU %.0f%%; harness CPU %.0f%%\n",
+				r.rss>>20, r.startRSS>>20, r.core(r.botCPU), r.cpuPer(), r.core(r.redisCPU), r.core(r.selfCPU))
+		}
+	}
+	if len(bots) < 2 {
+		return nil
+	}
+	med := map[string][2]float64{}
+	for _, b := range bots {
+		var rates, cpus []float64
+		var rss int64
+		for _, r := range all {
+			if r.bot == b {
+				rates, cpus, rss = append(rates, r.rate()), append(cpus, r.cpuPer()), max(rss, r.rss)
+			}
+		}
+		med[b] = [2]float64{median(rates), median(cpus)}
+		fmt.Printf("median of %d: %-7s %.0f updates/s, %.0f µs of CPU an update, peak RSS %d MB\n", o.rounds, b, med[b][0], med[b][1], rss>>20)
+	}
+	if g, ok := med["grammy"]; ok {
+		for _, b := range bots {
+			if b != "grammy" {
+				fmt.Printf("%s ÷ grammY: %.2f× the updates a second, %.2f× less CPU an update\n", b, med[b][0]/g[0], g[1]/med[b][1])
+			}
+		}
+	}
+	return nil
+}
+
+func median(v []float64) float64 {
+	slices.Sort(v)
+	if len(v) == 0 {
+		return 0
+	}
+	if len(v)%2 == 1 {
+		return v[len(v)/2]
+	}
+	return (v[len(v)/2-1] + v[len(v)/2]) / 2
+}
+
+// round starts one bot against a fresh fake API, runs the users for the
+// duration, measures, stops the bot and deletes its users from Redis.
+func round(bot string, o options) (result, error) {
+	res := result{bot: bot}
 	run := time.Now().UnixNano() % 100_000_000
 	first := chatBase + run*100_000
-	inbox := make([]chan reply, users) // by user; read-only once the run starts
+	inbox := make([]chan reply, o.users) // by user; read-only once the run starts
 	for u := range inbox {
 		inbox[u] = make(chan reply, 8)
 	}
 	api := &http.Server{Handler: fakeAPI(first, inbox)}
 	apiL, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return err
+		return res, err
 	}
 	go api.Serve(apiL)
 	defer api.Close()
 
-	// The bot, as a child process.
-	self, err := os.Executable()
+	p, err := startBot(bot, "http://"+apiL.Addr().String(), o)
 	if err != nil {
-		return err
+		return res, err
 	}
-	args := []string{"-child", "-redis", redisURL, "-api", "http://" + apiL.Addr().String()}
-	if prof != "" {
-		args = append(args, "-cpuprofile", prof)
-	}
-	if echo {
-		args = append(args, "-echo")
-	}
-	cmd := exec.Command(self, args...)
-	cmd.Stderr = os.Stderr
-	stdin, _ := cmd.StdinPipe()
-	stdout, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	defer func() {
-		stdin.Close()
-		cmd.Process.Signal(syscall.SIGTERM)
-		cmd.Wait()
-	}()
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	addr, ok := strings.CutPrefix(strings.TrimSpace(line), "ADDR ")
-	if err != nil || !ok {
-		return fmt.Errorf("loadtg: the bot did not start: %q %v", line, err)
-	}
-	hook := "http://" + addr + "/tg"
+	defer p.stop()
 
-	rdb, err := store.Open(redisURL)
+	rdb, err := store.Open(o.redisURL)
 	if err != nil {
-		return err
+		return res, err
 	}
-	defer cleanup(rdb, first)
+	defer rdb.Close()
+	defer cleanup(rdb, bot, first)
 
-	client := &http.Client{Transport: &http.Transport{MaxConnsPerHost: conns, MaxIdleConnsPerHost: conns}}
+	client := &http.Client{Transport: &http.Transport{MaxConnsPerHost: o.conns, MaxIdleConnsPerHost: o.conns}}
+	defer client.CloseIdleConnections()
 	var updateID atomic.Int64
 	var done, lost, disorder, failed atomic.Int64
-	lat := make([][]time.Duration, users)
-	ctx, cancel := context.WithTimeout(context.Background(), dur)
+	lat := make([][]time.Duration, o.users)
+	ctx, cancel := context.WithTimeout(context.Background(), o.dur)
 	defer cancel()
 
-	botCPU0, redisCPU0, selfCPU0 := procCPU(cmd.Process.Pid), redisCPU(rdb), selfCPU()
+	pid := p.cmd.Process.Pid
+	res.startRSS = procStatus(pid, "VmHWM:")
+	botCPU0, redisCPU0, selfCPU0 := procCPU(pid), redisCPU(rdb), selfCPU()
 	start := time.Now()
 	var wg sync.WaitGroup
-	for u := range users {
+	for u := range o.users {
 		chat := first + int64(u)
 		wg.Go(func() {
 			var open sync.WaitGroup // POSTs not answered yet (mode reply)
@@ -250,7 +346,7 @@ func drive(users, conns int, mode string, dur time.Duration, redisURL, prof stri
 				body := update(updateID.Add(1), chat, i+1, s.say)
 				t0 := time.Now()
 				post := func() {
-					req, _ := http.NewRequest(http.MethodPost, hook, bytes.NewReader(body))
+					req, _ := http.NewRequest(http.MethodPost, p.hook, bytes.NewReader(body))
 					req.Header.Set("Content-Type", "application/json")
 					req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
 					resp, err := client.Do(req)
@@ -264,7 +360,7 @@ func drive(users, conns int, mode string, dur time.Duration, redisURL, prof stri
 						failed.Add(1)
 					}
 				}
-				if mode == "answer" {
+				if o.mode == "answer" {
 					post() // the bot answers after it sent the reply
 				} else {
 					open.Go(post)
@@ -273,7 +369,7 @@ func drive(users, conns int, mode string, dur time.Duration, redisURL, prof stri
 				case r := <-inbox[u]:
 					lat[u] = append(lat[u], r.at.Sub(t0))
 					done.Add(1)
-					if want := s.want; !strings.Contains(r.text, want) && !(echo && r.text == s.say) {
+					if want := s.want; !strings.Contains(r.text, want) && !(o.echo && r.text == s.say) {
 						disorder.Add(1)
 					}
 				case <-time.After(lostAfter):
@@ -283,9 +379,10 @@ func drive(users, conns int, mode string, dur time.Duration, redisURL, prof stri
 		})
 	}
 	wg.Wait()
-	el := time.Since(start)
-	botCPU, redisCPU, selfCPU := procCPU(cmd.Process.Pid)-botCPU0, redisCPU(rdb)-redisCPU0, selfCPU()-selfCPU0
-	rss := peakRSS(cmd.Process.Pid)
+	res.elapsed = time.Since(start)
+	res.botCPU, res.redisCPU, res.selfCPU = procCPU(pid)-botCPU0, redisCPU(rdb)-redisCPU0, selfCPU()-selfCPU0
+	res.rss = procStatus(pid, "VmHWM:")
+	res.updates, res.lost, res.disorder, res.failed = done.Load(), lost.Load(), disorder.Load(), failed.Load()
 
 	var all []time.Duration
 	for _, l := range lat {
@@ -298,13 +395,87 @@ func drive(users, conns int, mode string, dur time.Duration, redisURL, prof stri
 		}
 		return all[min(len(all)-1, len(all)*p/100)].Round(100 * time.Microsecond)
 	}
-	core := func(d time.Duration) float64 { return 100 * d.Seconds() / el.Seconds() }
-	fmt.Printf("mode=%s users=%d conns=%d: %d updates in %s = %.0f/s; p50 %s p99 %s; lost %d; out of order %d; failed POSTs %d\n",
-		mode, users, conns, done.Load(), el.Round(time.Millisecond), float64(done.Load())/el.Seconds(), pct(50), pct(99),
-		lost.Load(), disorder.Load(), failed.Load())
-	fmt.Printf("  bot: peak RSS %d MB, CPU %.0f%% of a core (%.0f µs an update); Redis CPU %.0f%%; harness CPU %.0f%%\n",
-		rss>>20, core(botCPU), float64(botCPU.Microseconds())/float64(max(done.Load(), 1)), core(redisCPU), core(selfCPU))
-	return nil
+	res.p50, res.p99 = pct(50), pct(99)
+	return res, nil
+}
+
+// botProc is a bot under test: a child process with its webhook's address.
+type botProc struct {
+	cmd   *exec.Cmd
+	stdin io.WriteCloser
+	hook  string
+}
+
+// startBot starts loanbot (this binary again, -child) or the grammY bot
+// (node, in o.grammyDir) and waits for the address it listens on.
+func startBot(bot, apiURL string, o options) (*botProc, error) {
+	var cmd *exec.Cmd
+	switch bot {
+	case "loanbot", "before":
+		self, err := os.Executable()
+		if err != nil {
+			return nil, err
+		}
+		if bot == "before" {
+			self = o.before
+		}
+		args := []string{"-child", "-redis", o.redisURL, "-api", apiURL}
+		if o.memprof != "" && bot == "loanbot" {
+			args = append(args, "-memprofile", o.memprof)
+		}
+		if o.prof != "" && bot == "loanbot" {
+			args = append(args, "-cpuprofile", o.prof)
+		}
+		if o.echo {
+			args = append(args, "-echo")
+		}
+		cmd = exec.Command(self, args...)
+	case "grammy":
+		node, err := exec.LookPath("node")
+		if err != nil {
+			return nil, fmt.Errorf("loadtg: -bot grammy needs Node.js: %w", err)
+		}
+		if _, err := os.Stat(filepath.Join(o.grammyDir, "node_modules", "grammy")); err != nil {
+			return nil, fmt.Errorf("loadtg: the grammY bot is not installed; run: npm ci --prefix %s", o.grammyDir)
+		}
+		cmd = exec.Command(node, filepath.Join(o.grammyDir, "bot.js"))
+		cmd.Env = append(os.Environ(), "LOADTG_API="+apiURL, "LOADTG_REDIS="+o.redisURL, "LOADTG_SECRET="+secret)
+	default:
+		return nil, fmt.Errorf("loadtg: -bot %q: loanbot, grammy or both", bot)
+	}
+	cmd.Stderr = os.Stderr
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	p := &botProc{cmd: cmd, stdin: stdin}
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	addr, ok := strings.CutPrefix(strings.TrimSpace(line), "ADDR ")
+	if err != nil || !ok {
+		p.stop()
+		return nil, fmt.Errorf("loadtg: the %s bot did not start: %q %v", bot, line, err)
+	}
+	p.hook = "http://" + addr + "/tg"
+	return p, nil
+}
+
+// stop ends the bot: its stdin closes and it is given 10 s to end (and
+// write its profiles), then SIGTERM, then SIGKILL.
+func (p *botProc) stop() {
+	p.stdin.Close()
+	exited := make(chan struct{})
+	go func() { p.cmd.Wait(); close(exited) }()
+	for _, sig := range []os.Signal{nil, syscall.SIGTERM, os.Kill} {
+		if sig != nil {
+			p.cmd.Process.Signal(sig)
+		}
+		select {
+		case <-exited:
+			return
+		case <-time.After(10 * time.Second):
+		}
+	}
 }
 
 // echoEngine answers each message with its text, at once.
@@ -330,6 +501,11 @@ func update(id, chat int64, msgID int, text string) []byte {
 	b = strconv.AppendInt(b, int64(msgID), 10)
 	b = append(b, `,"date":1700000000,"text":`...)
 	b = append(b, t...)
+	if strings.HasPrefix(text, "/") { // as Telegram marks a command
+		b = append(b, `,"entities":[{"offset":0,"length":`...)
+		b = strconv.AppendInt(b, int64(len(utf16.Encode([]rune(text)))), 10)
+		b = append(b, `,"type":"bot_command"}]`...)
+	}
 	b = append(b, `,"from":{"id":`+c+`,"is_bot":false,"first_name":"u","language_code":"zh-hans"},"chat":{"id":`+c+`,"type":"private"}}}`...)
 	return b
 }
@@ -384,14 +560,15 @@ func procCPU(pid int) time.Duration {
 	return time.Duration(ut+st) * 10 * time.Millisecond
 }
 
-// peakRSS is a process's peak resident set (VmHWM), in bytes.
-func peakRSS(pid int) int64 {
+// procStatus is a size from /proc/<pid>/status (VmHWM: the peak resident
+// set), in bytes.
+func procStatus(pid int, field string) int64 {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0
 	}
 	for l := range strings.SplitSeq(string(b), "\n") {
-		if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
+		if v, ok := strings.CutPrefix(l, field); ok {
 			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
 			return kb << 10
 		}
@@ -423,9 +600,23 @@ func redisCPU(rdb redis.UniversalClient) time.Duration {
 }
 
 // cleanup deletes the run's users from Redis (the run's chat ids share
-// their leading digits).
-func cleanup(rdb redis.UniversalClient, first int64) {
-	if _, err := store.New(rdb).DeleteUsersWithPrefix(context.Background(), fmt.Sprintf("tg:%d", first/100_000)); err != nil {
+// their leading digits): loanbot's through the store, grammY's sessions by
+// their key.
+func cleanup(rdb redis.UniversalClient, bot string, first int64) {
+	prefix := strconv.FormatInt(first/100_000, 10)
+	ctx := context.Background()
+	if bot == "grammy" {
+		iter := rdb.Scan(ctx, 0, "grammy:"+prefix+"*", 1000).Iterator()
+		var keys []string
+		for iter.Next(ctx) {
+			keys = append(keys, iter.Val())
+		}
+		for c := range slices.Chunk(keys, 1000) {
+			rdb.Del(ctx, c...)
+		}
+		return
+	}
+	if _, err := store.New(rdb).DeleteUsersWithPrefix(ctx, "tg:"+prefix); err != nil {
 		log.Printf("loadtg: cleanup: %v", err)
 	}
 }

@@ -8,8 +8,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
-	"runtime/debug"
 	"sync"
 	"time"
 
@@ -28,7 +26,6 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
 	}
-	tuneGC()
 	m := newMetrics()
 	log := jsonLogger(stderr)
 	log.Info("open-file limit", "limit", raiseFileLimit())
@@ -129,13 +126,4 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	case <-sctx.Done():
 	}
 	return err
-}
-
-// tuneGC trades memory for CPU unless GOGC says otherwise: the heap is small
-// (tens of MB), and collecting it half as often is worth about a fifth more
-// updates a second (README, "Telegram under load"). GOMEMLIMIT still caps it.
-func tuneGC() {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(200)
-	}
 }

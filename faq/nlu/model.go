@@ -24,8 +24,31 @@ type Model struct {
 	Bias   []float32
 	// Temp divides the scores before the softmax: fitted on held-out
 	// predictions so probabilities are calibrated.
-	Temp    float32
-	weights map[string][]float32
+	Temp float32
+	// rows: feature → its row in weights, which holds a weight per class
+	// for each feature, one after another (one slab without pointers: the
+	// collector does not walk it).
+	rows    map[string]int32
+	weights []float32
+}
+
+// row is a feature's weights, one per class, or nil.
+func (m *Model) row(f string) []float32 {
+	i, ok := m.rows[f]
+	if !ok {
+		return nil
+	}
+	k := len(m.Classes)
+	return m.weights[int(i)*k : int(i)*k+k : int(i)*k+k]
+}
+
+// add appends a feature's row.
+func (m *Model) add(f string, row []float32) {
+	if m.rows == nil {
+		m.rows = map[string]int32{}
+	}
+	m.rows[f] = int32(len(m.rows))
+	m.weights = append(m.weights, row...)
 }
 
 // Example is one training message with its class index.
@@ -74,7 +97,7 @@ func Train(classes []string, examples []Example, o Options) *Model {
 		}
 	}
 	k := len(classes)
-	m := &Model{Classes: classes, Bias: make([]float32, k), Temp: 1, weights: map[string][]float32{}}
+	m := &Model{Classes: classes, Bias: make([]float32, k), Temp: 1}
 	w := map[string][]float64{}
 	g := map[string][]float64{}
 	for f, n := range df {
@@ -134,12 +157,18 @@ func Train(classes []string, examples []Example, o Options) *Model {
 	for c := range bias {
 		m.Bias[c] = float32(bias[c])
 	}
-	for f, v := range w {
-		row := make([]float32, k)
-		for c := range v {
-			row[c] = float32(v[c])
+	names := make([]string, 0, len(w))
+	for f := range w {
+		names = append(names, f)
+	}
+	sort.Strings(names)
+	m.weights = make([]float32, 0, len(names)*k)
+	row := make([]float32, k)
+	for _, f := range names {
+		for c, v := range w[f] {
+			row[c] = float32(v)
 		}
-		m.weights[f] = row
+		m.add(f, row)
 	}
 	return m
 }
@@ -181,7 +210,7 @@ func (m *Model) scores(s string) ([]float64, int) {
 	}
 	var rows [][]float32
 	for _, f := range uniq(s) {
-		if r := m.weights[f]; r != nil {
+		if r := m.row(f); r != nil {
 			rows = append(rows, r)
 		}
 	}
@@ -246,7 +275,7 @@ func FitTemperature(scores [][]float64, classes []int) float32 {
 }
 
 // Features of a model are few enough to list for a test or a report.
-func (m *Model) NumFeatures() int { return len(m.weights) }
+func (m *Model) NumFeatures() int { return len(m.rows) }
 
 const magic = "LBNLU1"
 
@@ -269,12 +298,12 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	binary.Write(bw, binary.LittleEndian, m.Bias)
 	binary.Write(bw, binary.LittleEndian, m.Temp)
 	var scale float32
-	names := make([]string, 0, len(m.weights))
-	for f, r := range m.weights {
+	names := make([]string, 0, len(m.rows))
+	for f := range m.rows {
 		names = append(names, f)
-		for _, v := range r {
-			scale = max(scale, float32(math.Abs(float64(v))))
-		}
+	}
+	for _, v := range m.weights {
+		scale = max(scale, float32(math.Abs(float64(v))))
 	}
 	sort.Strings(names)
 	if scale == 0 {
@@ -285,7 +314,7 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	q := make([]int16, len(m.Classes))
 	for _, f := range names {
 		str(f)
-		for c, v := range m.weights[f] {
+		for c, v := range m.row(f) {
 			q[c] = int16(math.Round(float64(v / scale * 32767)))
 		}
 		binary.Write(bw, binary.LittleEndian, q)
@@ -330,7 +359,7 @@ func Read(b []byte) (*Model, error) {
 	if _, err := io.ReadFull(r, head); err != nil || string(head) != magic {
 		return nil, fmt.Errorf("nlu: model: not a model file")
 	}
-	m := &Model{Source: str(), weights: map[string][]float32{}}
+	m := &Model{Source: str()}
 	k := int(u32())
 	if err2 != nil || k < 2 || k > 1000 {
 		return nil, fmt.Errorf("nlu: model: bad class count %d: %v", k, err2)
@@ -353,17 +382,43 @@ func Read(b []byte) (*Model, error) {
 		err2 = fmt.Errorf("bad temperature %v or scale %v", m.Temp, scale)
 	}
 	n := int(u32())
+	if err2 == nil && n > 1<<24 {
+		err2 = fmt.Errorf("bad feature count %d", n)
+	}
+	// The feature names go into one string, and the rows into one slab: a
+	// few large allocations instead of two small ones a feature.
+	var names []byte
+	ends := make([]int, 0, min(n, 1<<16))
+	m.weights = make([]float32, 0, min(n, 1<<16)*k)
 	q := make([]int16, k)
 	for i := 0; i < n && err2 == nil; i++ {
-		f := str()
+		l := u32()
+		if err2 == nil && l > 1<<10 {
+			err2 = errors.New("feature name too long")
+		}
+		if err2 != nil {
+			break
+		}
+		names = append(names, make([]byte, l)...)
+		if _, err2 = io.ReadFull(r, names[len(names)-int(l):]); err2 != nil {
+			break
+		}
+		ends = append(ends, len(names))
 		if err2 = binary.Read(r, binary.LittleEndian, q); err2 != nil {
 			break
 		}
-		row := make([]float32, k)
-		for c, v := range q {
-			row[c] = float32(v) / 32767 * scale
+		for _, v := range q {
+			m.weights = append(m.weights, float32(v)/32767*scale)
 		}
-		m.weights[f] = row
+	}
+	if err2 == nil {
+		all := string(names)
+		m.rows = make(map[string]int32, len(ends))
+		start := 0
+		for i, end := range ends {
+			m.rows[all[start:end]] = int32(i)
+			start = end
+		}
 	}
 	if err2 == nil {
 		// Read to the end, so gzip checks its checksum.
