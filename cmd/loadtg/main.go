@@ -1,19 +1,31 @@
-// Command loadtg measures the Telegram adapter through its webhook, on
-// 127.0.0.1 only: N simulated users each walk the first steps of /prep
-// (/prep, 微粒贷, 35000, 60, 8000) over and over in a closed loop, against the
-// real engine and Redis.
+// Command loadtg measures Telegram bots through their webhook, on 127.0.0.1
+// only: N simulated users each walk the first steps of /prep (/prep, 微粒贷,
+// 35000, 60, 8000) over and over in a closed loop, against Redis.
 //
-//	go run ./cmd/loadtg -users 1000 -mode answer -duration 15s
-//	go run ./cmd/loadtg -users 1000 -mode reply  -duration 15s
+//	go run ./cmd/loadtg -users 1000 -duration 15s                   # loanbot serve
+//	go run ./cmd/loadtg -bot serve,grammy -users 100 -rounds 3       # against grammY
+//	go run ./cmd/loadtg -bot before,serve -before /tmp/loanbot-old   # A/B two builds
 //
-// Two processes. The bot is this binary started again as a child
-// (-child): the engine on Redis, the telegram.Adapter and its webhook
-// handler on an http.Server, with Telegram's outbound limits off (the fake
-// API does not enforce them; on), nothing else of `loanbot serve`. The
-// parent is Telegram: a fake Bot API that takes the bot's sendMessage calls,
-// and a webhook sender with at most -conns (≤ 100) connections, as Telegram
-// allows. The bot's CPU and peak RSS are read from /proc/<child>; Redis'
-// CPU from INFO; the harness's own from getrusage.
+// The harness is a process of its own, outside every bot it measures. It is
+// Telegram: a fake Bot API that takes the bot's sendMessage calls, and a
+// webhook sender with at most -conns (≤ 100) connections, as Telegram
+// allows. The bots, each started fresh for each round and measured the same
+// way from outside (CPU and peak RSS from /proc/<pid>, Redis' CPU from INFO):
+//
+//   - serve: the loanbot binary as `loanbot serve`, configured by its
+//     environment as an operator would, with TELEGRAM_SEND_RATE=off and
+//     LOANBOT_USER_RATE=off (the fake API enforces no limit; every user
+//     sends many messages a minute) and the web chat off;
+//   - before: the same with an older loanbot binary (-before);
+//   - grammy: bench/grammy, a grammY bot on Node.js doing the same steps with
+//     Redis sessions (npm ci --prefix bench/grammy first);
+//   - engine: this binary again as -child, the engine and the Telegram
+//     adapter alone (no metrics, no reminders), which -cpuprofile and
+//     -memprofile can profile.
+//
+// With several bots, rounds are interleaved (serve, grammy, serve, …) so
+// that every bot meets the machine in the same state, and the medians are
+// compared.
 //
 // A user's next update goes out when the reply to the previous one reached
 // the fake API and (-mode answer, as Telegram does) the webhook answered it,
@@ -22,7 +34,7 @@
 // updates/s, p50/p99 from the POST to its reply reaching the fake API,
 // replies lost (none within 5 s), and replies out of order (a reply that
 // belongs to another step). Runs are bounded: at most 10,000 users, 5
-// minutes; the run's users are deleted from Redis afterwards.
+// minutes, 10 rounds; the run's users are deleted from Redis afterwards.
 package main
 
 import (
@@ -81,11 +93,12 @@ func main() {
 	dur := flag.Duration("duration", 15*time.Second, "how long users keep sending (≤ 5m)")
 	redisURL := flag.String("redis", "redis://127.0.0.1:6379/0", "Redis on 127.0.0.1")
 	api := flag.String("api", "", "the fake Bot API (child only)")
-	prof := flag.String("cpuprofile", "", "write the bot's CPU profile to this file")
-	memprof := flag.String("memprofile", "", "write the bot's heap profile to this file when it ends")
-	echo := flag.Bool("echo", false, "an echo engine instead of the real one (the adapter's own cost; no Redis)")
-	which := flag.String("bot", "loanbot", "the bots measured, interleaved: loanbot, grammy (bench/grammy, on Node.js), before (-before), or both (loanbot,grammy)")
-	before := flag.String("before", "", "another build of loadtg whose bot is measured as \"before\" (go build -o it from an older commit)")
+	prof := flag.String("cpuprofile", "", "write the engine bot's CPU profile to this file (-bot engine)")
+	memprof := flag.String("memprofile", "", "write the engine bot's heap profile to this file when it ends (-bot engine)")
+	echo := flag.Bool("echo", false, "with -bot engine: an echo engine instead of the real one (the adapter's own cost; no Redis)")
+	which := flag.String("bot", "serve", "the bots measured, interleaved (a list): serve, before (-before), grammy (bench/grammy, on Node.js), engine; both is serve,grammy")
+	serveBin := flag.String("serve", "", "the loanbot binary run as `loanbot serve` (default: built from ./cmd/loanbot)")
+	before := flag.String("before", "", "an older loanbot binary, run as serve and reported as \"before\" (go build -o it at an older commit)")
 	rounds := flag.Int("rounds", 1, "rounds of each bot (≤ 10)")
 	grammyDir := flag.String("grammy", "bench/grammy", "the grammY bot's folder (npm ci --prefix it first)")
 	flag.Parse()
@@ -112,18 +125,29 @@ func main() {
 	}
 	bots := strings.Split(*which, ",")
 	if *which == "both" {
-		bots = []string{"loanbot", "grammy"}
+		bots = []string{"serve", "grammy"}
 	}
 	for _, b := range bots {
-		if b != "loanbot" && b != "grammy" && b != "before" || b == "before" && *before == "" {
-			log.Fatalf("loadtg: -bot %q: a list of loanbot, grammy and before (with -before), or both", *which)
+		if b != "serve" && b != "engine" && b != "grammy" && b != "before" || b == "before" && *before == "" {
+			log.Fatalf("loadtg: -bot %q: a list of serve, before (with -before), grammy and engine, or both", *which)
+		}
+		if b == "serve" && *serveBin == "" {
+			dir, err := os.MkdirTemp("", "loadtg")
+			if err != nil {
+				log.Fatal(err)
+			}
+			defer os.RemoveAll(dir)
+			*serveBin = filepath.Join(dir, "loanbot")
+			if out, err := exec.Command("go", "build", "-o", *serveBin, "./cmd/loanbot").CombinedOutput(); err != nil {
+				log.Fatalf("loadtg: go build ./cmd/loanbot (run from the repository, or give -serve): %v\n%s", err, out)
+			}
 		}
 	}
 	// The harness stands in for Telegram, which is not on this machine: it
 	// collects garbage less often, to leave the cores to the bot and Redis.
 	debug.SetGCPercent(400)
 	o := options{users: *users, conns: *conns, rounds: *rounds, mode: *mode, redisURL: *redisURL, dur: *dur,
-		prof: *prof, memprof: *memprof, echo: *echo, grammyDir: *grammyDir, before: *before}
+		prof: *prof, memprof: *memprof, echo: *echo, grammyDir: *grammyDir, before: *before, serveBin: *serveBin}
 	if err := compare(bots, o); err != nil {
 		log.Fatal(err)
 	}
@@ -215,6 +239,7 @@ type options struct {
 	prof, memprof        string // loanbot's profiles (the first round's)
 	echo                 bool
 	grammyDir, before    string
+	serveBin             string
 }
 
 // result is one round of one bot, as the harness measured it from outside.
@@ -404,26 +429,45 @@ type botProc struct {
 	cmd   *exec.Cmd
 	stdin io.WriteCloser
 	hook  string
+	term  bool // stopped by SIGTERM (serve), not by closing its stdin
 }
 
-// startBot starts loanbot (this binary again, -child) or the grammY bot
-// (node, in o.grammyDir) and waits for the address it listens on.
+// startBot starts a bot and waits until its webhook answers: serve (the
+// loanbot binary as `loanbot serve`, configured as an operator would, with
+// TELEGRAM_SEND_RATE=off and LOANBOT_USER_RATE=off since the fake API
+// enforces nothing), before (the same with an older binary), engine (this
+// binary again as -child: the engine and the adapter alone) or grammy (node,
+// in o.grammyDir).
 func startBot(bot, apiURL string, o options) (*botProc, error) {
 	var cmd *exec.Cmd
+	p := &botProc{}
 	switch bot {
-	case "loanbot", "before":
+	case "serve", "before":
+		bin := o.serveBin
+		if bot == "before" {
+			bin = o.before
+		}
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, err
+		}
+		addr := l.Addr().String()
+		l.Close()
+		cmd = exec.Command(bin, "serve")
+		cmd.Env = append(os.Environ(), "REDIS_URL="+o.redisURL, "LISTEN_ADDR="+addr, "TELEGRAM_BOT_TOKEN=1:LOAD",
+			"TELEGRAM_API_URL="+apiURL, "TELEGRAM_WEBHOOK_URL=https://load.invalid/tg", "TELEGRAM_WEBHOOK_SECRET="+secret,
+			"TELEGRAM_SEND_RATE=off", "LOANBOT_USER_RATE=off", "LOANBOT_WEB=off", "LOANBOT_METRICS_ADDR=")
+		p.hook, p.term = "http://"+addr+"/tg", true
+	case "engine":
 		self, err := os.Executable()
 		if err != nil {
 			return nil, err
 		}
-		if bot == "before" {
-			self = o.before
-		}
 		args := []string{"-child", "-redis", o.redisURL, "-api", apiURL}
-		if o.memprof != "" && bot == "loanbot" {
+		if o.memprof != "" {
 			args = append(args, "-memprofile", o.memprof)
 		}
-		if o.prof != "" && bot == "loanbot" {
+		if o.prof != "" {
 			args = append(args, "-cpuprofile", o.prof)
 		}
 		if o.echo {
@@ -441,15 +485,27 @@ func startBot(bot, apiURL string, o options) (*botProc, error) {
 		cmd = exec.Command(node, filepath.Join(o.grammyDir, "bot.js"))
 		cmd.Env = append(os.Environ(), "LOADTG_API="+apiURL, "LOADTG_REDIS="+o.redisURL, "LOADTG_SECRET="+secret)
 	default:
-		return nil, fmt.Errorf("loadtg: -bot %q: loanbot, grammy or both", bot)
+		return nil, fmt.Errorf("loadtg: -bot %q: serve, before, grammy or engine", bot)
 	}
-	cmd.Stderr = os.Stderr
+	var logs bytes.Buffer
+	if p.term {
+		cmd.Stderr = &logs // serve logs in JSON; shown when it does not start
+	} else {
+		cmd.Stderr = os.Stderr
+	}
 	stdin, _ := cmd.StdinPipe()
 	stdout, _ := cmd.StdoutPipe()
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	p := &botProc{cmd: cmd, stdin: stdin}
+	p.cmd, p.stdin = cmd, stdin
+	if p.term {
+		if err := healthy(strings.TrimSuffix(p.hook, "/tg")+"/healthz", 30*time.Second); err != nil {
+			p.stop()
+			return nil, fmt.Errorf("loadtg: %s did not start: %v\n%s", bot, err, logs.Bytes())
+		}
+		return p, nil
+	}
 	line, err := bufio.NewReader(stdout).ReadString('\n')
 	addr, ok := strings.CutPrefix(strings.TrimSpace(line), "ADDR ")
 	if err != nil || !ok {
@@ -460,13 +516,33 @@ func startBot(bot, apiURL string, o options) (*botProc, error) {
 	return p, nil
 }
 
+// healthy waits for url to answer 200.
+func healthy(url string, within time.Duration) error {
+	var err error
+	for deadline := time.Now().Add(within); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		var res *http.Response
+		if res, err = http.Get(url); err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return nil
+			}
+			err = fmt.Errorf("%s: %s", url, res.Status)
+		}
+	}
+	return err
+}
+
 // stop ends the bot: its stdin closes and it is given 10 s to end (and
 // write its profiles), then SIGTERM, then SIGKILL.
 func (p *botProc) stop() {
 	p.stdin.Close()
 	exited := make(chan struct{})
 	go func() { p.cmd.Wait(); close(exited) }()
-	for _, sig := range []os.Signal{nil, syscall.SIGTERM, os.Kill} {
+	sigs := []os.Signal{nil, syscall.SIGTERM, os.Kill}
+	if p.term {
+		sigs = sigs[1:]
+	}
+	for _, sig := range sigs {
 		if sig != nil {
 			p.cmd.Process.Signal(sig)
 		}

@@ -13,7 +13,7 @@ import (
 )
 
 // TestBothBotsWalkTheStepsInOrder runs the tool as a person would, briefly:
-// loanbot and the grammY bot, each in its own process, 30 users for 2 s,
+// `loanbot serve` and the grammY bot, each in its own process, 30 users for 2 s,
 // and checks that every reply came, in order, and that the summary compares
 // them. The grammY bot needs `npm ci --prefix bench/grammy`; CI installs it
 // and sets LOANBOT_REQUIRE_GRAMMY, so that there it cannot be skipped.
@@ -21,23 +21,26 @@ func TestBothBotsWalkTheStepsInOrder(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs two bots")
 	}
-	bots := "loanbot,grammy"
+	bots := "serve,grammy,engine"
 	if _, err := os.Stat("../../bench/grammy/node_modules/grammy"); err != nil {
 		if os.Getenv("LOANBOT_REQUIRE_GRAMMY") != "" {
 			t.Fatalf("the grammY bot is not installed (npm ci --prefix bench/grammy): %v", err)
 		}
 		t.Logf("the grammY bot is not installed; loanbot alone")
-		bots = "loanbot"
+		bots = "serve,engine"
 	}
 	redisURL := os.Getenv("REDIS_URL")
 	if redisURL == "" {
 		redisURL = "redis://" + miniredis.RunT(t).Addr()
 	}
-	bin := filepath.Join(t.TempDir(), "loadtg")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	dir := t.TempDir()
+	bin, serve := filepath.Join(dir, "loadtg"), filepath.Join(dir, "loanbot")
+	for out, pkg := range map[string]string{bin: ".", serve: "../loanbot"} {
+		if b, err := exec.Command("go", "build", "-o", out, pkg).CombinedOutput(); err != nil {
+			t.Fatalf("go build %s: %v\n%s", pkg, err, b)
+		}
 	}
-	out, err := exec.Command(bin, "-bot", bots, "-users", "30", "-conns", "10", "-duration", "2s",
+	out, err := exec.Command(bin, "-bot", bots, "-serve", serve, "-users", "30", "-conns", "10", "-duration", "2s",
 		"-redis", redisURL, "-grammy", "../../bench/grammy").CombinedOutput()
 	if err != nil {
 		t.Fatalf("loadtg: %v\n%s", err, out)
@@ -59,7 +62,7 @@ func TestBothBotsWalkTheStepsInOrder(t *testing.T) {
 			t.Errorf("no result for %s", b)
 		}
 	}
-	if bots != "loanbot" && !strings.Contains(string(out), "loanbot ÷ grammY:") {
+	if strings.Contains(bots, "grammy") && !strings.Contains(string(out), "serve ÷ grammY:") {
 		t.Errorf("no comparison in the summary")
 	}
 	if !regexp.MustCompile(`peak RSS [1-9]\d* MB`).Match(out) {
