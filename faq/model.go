@@ -92,7 +92,11 @@ func nearIndex(classes []string) (*index, error) {
 			tops[i].Questions[i18n.ZhHans] = append(tops[i].Questions[i18n.ZhHans], l.Text)
 		}
 	}
-	return buildIndex(tops), nil
+	ix := buildIndex(tops)
+	for _, t := range tops {
+		t.Questions = nil // indexed; only the class names are needed now
+	}
+	return ix, nil
 }
 
 var (

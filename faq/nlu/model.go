@@ -26,14 +26,16 @@ type Model struct {
 	// predictions so probabilities are calibrated.
 	Temp float32
 	// rows: feature → its row in weights, which holds a weight per class
-	// for each feature, one after another (one slab without pointers: the
-	// collector does not walk it).
+	// for each feature, one row after another, quantised to 16 bits as the
+	// model file has them (weight = q/32767·scale): one slab without
+	// pointers, which the collector does not walk.
 	rows    map[string]int32
-	weights []float32
+	weights []int16
+	scale   float32
 }
 
-// row is a feature's weights, one per class, or nil.
-func (m *Model) row(f string) []float32 {
+// row is a feature's quantised weights, one per class, or nil.
+func (m *Model) row(f string) []int16 {
 	i, ok := m.rows[f]
 	if !ok {
 		return nil
@@ -42,14 +44,8 @@ func (m *Model) row(f string) []float32 {
 	return m.weights[int(i)*k : int(i)*k+k : int(i)*k+k]
 }
 
-// add appends a feature's row.
-func (m *Model) add(f string, row []float32) {
-	if m.rows == nil {
-		m.rows = map[string]int32{}
-	}
-	m.rows[f] = int32(len(m.rows))
-	m.weights = append(m.weights, row...)
-}
+// weight is a quantised weight's value.
+func (m *Model) weight(q int16) float32 { return float32(q) / 32767 * m.scale }
 
 // Example is one training message with its class index.
 type Example struct {
@@ -157,18 +153,28 @@ func Train(classes []string, examples []Example, o Options) *Model {
 	for c := range bias {
 		m.Bias[c] = float32(bias[c])
 	}
+	// The weights as the model file keeps them (see WriteTo), so that the
+	// model in memory is the one that ships.
+	var mx float32
+	for _, v := range w {
+		for _, x := range v {
+			mx = max(mx, float32(math.Abs(float64(float32(x)))))
+		}
+	}
+	if mx == 0 {
+		mx = 1
+	}
 	names := make([]string, 0, len(w))
 	for f := range w {
 		names = append(names, f)
 	}
 	sort.Strings(names)
-	m.weights = make([]float32, 0, len(names)*k)
-	row := make([]float32, k)
-	for _, f := range names {
-		for c, v := range w[f] {
-			row[c] = float32(v)
+	m.scale, m.rows, m.weights = mx, make(map[string]int32, len(names)), make([]int16, 0, len(names)*k)
+	for i, f := range names {
+		m.rows[f] = int32(i)
+		for _, x := range w[f] {
+			m.weights = append(m.weights, int16(math.Round(float64(float32(x)/mx*32767))))
 		}
-		m.add(f, row)
 	}
 	return m
 }
@@ -208,7 +214,7 @@ func (m *Model) scores(s string) ([]float64, int) {
 	for c, b := range m.Bias {
 		out[c] = float64(b)
 	}
-	var rows [][]float32
+	var rows [][]int16
 	for _, f := range uniq(s) {
 		if r := m.row(f); r != nil {
 			rows = append(rows, r)
@@ -219,8 +225,8 @@ func (m *Model) scores(s string) ([]float64, int) {
 	}
 	x := scale(len(rows))
 	for _, r := range rows {
-		for c, v := range r {
-			out[c] += float64(v) * x
+		for c, q := range r {
+			out[c] += float64(m.weight(q)) * x
 		}
 	}
 	return out, len(rows)
@@ -297,27 +303,20 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	}
 	binary.Write(bw, binary.LittleEndian, m.Bias)
 	binary.Write(bw, binary.LittleEndian, m.Temp)
-	var scale float32
-	names := make([]string, 0, len(m.rows))
-	for f := range m.rows {
-		names = append(names, f)
-	}
-	for _, v := range m.weights {
-		scale = max(scale, float32(math.Abs(float64(v))))
-	}
-	sort.Strings(names)
+	scale := m.scale
 	if scale == 0 {
 		scale = 1
 	}
 	binary.Write(bw, binary.LittleEndian, scale)
+	names := make([]string, 0, len(m.rows))
+	for f := range m.rows {
+		names = append(names, f)
+	}
+	sort.Strings(names)
 	binary.Write(bw, binary.LittleEndian, uint32(len(names)))
-	q := make([]int16, len(m.Classes))
 	for _, f := range names {
 		str(f)
-		for c, v := range m.row(f) {
-			q[c] = int16(math.Round(float64(v / scale * 32767)))
-		}
-		binary.Write(bw, binary.LittleEndian, q)
+		binary.Write(bw, binary.LittleEndian, m.row(f))
 	}
 	if err := bw.Flush(); err != nil {
 		return 0, err
@@ -389,7 +388,8 @@ func Read(b []byte) (*Model, error) {
 	// few large allocations instead of two small ones a feature.
 	var names []byte
 	ends := make([]int, 0, min(n, 1<<16))
-	m.weights = make([]float32, 0, min(n, 1<<16)*k)
+	m.weights = make([]int16, 0, min(n, 1<<16)*k)
+	m.scale = scale
 	q := make([]int16, k)
 	for i := 0; i < n && err2 == nil; i++ {
 		l := u32()
@@ -407,9 +407,7 @@ func Read(b []byte) (*Model, error) {
 		if err2 = binary.Read(r, binary.LittleEndian, q); err2 != nil {
 			break
 		}
-		for _, v := range q {
-			m.weights = append(m.weights, float32(v)/32767*scale)
-		}
+		m.weights = append(m.weights, q...)
 	}
 	if err2 == nil {
 		all := string(names)
