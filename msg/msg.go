@@ -57,6 +57,26 @@ var (
 	ErrDeferred = errors.New("delivery deferred to the user's next message")
 )
 
+// SendObserver sees what a channel delivers (metrics): a message per call,
+// by channel and outcome: "ok", "deferred" (kept for the user's next
+// message), "blocked", "429" (Telegram's flood control) or "failed".
+type SendObserver interface {
+	Sent(channel, outcome string)
+}
+
+// Outcome names what a delivery's error means for a SendObserver.
+func Outcome(err error) string {
+	switch {
+	case err == nil:
+		return "ok"
+	case errors.Is(err, ErrDeferred):
+		return "deferred"
+	case errors.Is(err, ErrBlocked):
+		return "blocked"
+	}
+	return "failed"
+}
+
 // Button payloads are built by these functions and read by ParseCmd and
 // ParseAction, never typed as literals: a payload is either a command
 // ("cmd:/prep", "cmd:/remind plan") or a feature's action

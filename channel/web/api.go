@@ -334,6 +334,7 @@ func (s *Server) await(w http.ResponseWriter, r *http.Request, t *turn) {
 			s.setCookie(w, r, newID())
 		}
 		writeJSON(w, http.StatusOK, answer{Messages: views(res.es), Lang: langOf(res.es)})
+		s.sent(len(res.es), "ok")
 	case await.TimedOut:
 		// Too slow for this request: the page keeps its typing indicator
 		// until the answer comes through the stream (or the next visit).
@@ -455,7 +456,8 @@ func (s *Server) Send(ctx context.Context, userID string, reps []bot.Reply) erro
 // deliver pushes entries to the user's open page in this process, or keeps
 // them in the outbox and tells the other replicas, one of which may hold
 // the page.
-func (s *Server) deliver(ctx context.Context, user string, es []entry) error {
+func (s *Server) deliver(ctx context.Context, user string, es []entry) (err error) {
+	defer func() { s.sent(len(es), msg.Outcome(err)) }()
 	if s.hub.push(user, views(es)) {
 		return nil
 	}

@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"loanbot/bot"
+	"loanbot/msg"
 	"loanbot/store"
 )
 
@@ -58,6 +59,7 @@ type Server struct {
 	eng    Handler
 	st     Store
 	log    *slog.Logger
+	obs    msg.SendObserver
 	secret []byte
 	mux    *http.ServeMux
 
@@ -99,6 +101,20 @@ func WithSecret(secret []byte) Option {
 
 // WithLogger sets the logger. Log lines carry no message text and no user id.
 func WithLogger(l *slog.Logger) Option { return func(s *Server) error { s.log = l; return nil } }
+
+// WithObserver reports each bot message delivered to o: "ok" when it went
+// in the answer or to an open page, "deferred" when it was kept for the
+// user's next visit, "failed" when it could not be kept either.
+func WithObserver(o msg.SendObserver) Option { return func(s *Server) error { s.obs = o; return nil } }
+
+// sent reports n messages of one outcome.
+func (s *Server) sent(n int, outcome string) {
+	if s.obs != nil {
+		for range n {
+			s.obs.Sent(Channel, outcome)
+		}
+	}
+}
 
 // WithHistory keeps the last n messages of each user (default 50).
 func WithHistory(n int) Option {

@@ -671,3 +671,63 @@ func TestPageWordsExistInEveryLanguage(t *testing.T) {
 
 // A stream needs the page's cookie (it never makes an identity), and one
 // address holds only so many.
+
+// sendCounts is a SendObserver that counts by channel and outcome.
+type sendCounts struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (c *sendCounts) Sent(channel, outcome string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.n == nil {
+		c.n = map[string]int{}
+	}
+	c.n[channel+" "+outcome]++
+}
+
+func (c *sendCounts) get(k string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n[k]
+}
+
+// The observer sees every bot message: an answer in the response and a
+// reminder to an open page as ok, a reminder while away as deferred.
+func TestSendsAreReportedByOutcome(t *testing.T) {
+	obs := &sendCounts{}
+	c := newChat(t, WithObserver(obs))
+	u := c.client(t)
+	_, ans := u.post(request{ID: u.id(), Text: "/help"})
+	if len(ans.Messages) == 0 || obs.get("web ok") != len(ans.Messages) {
+		t.Fatalf("answer of %d messages, reported ok %d", len(ans.Messages), obs.get("web ok"))
+	}
+	before := obs.get("web ok")
+	id := c.srv.verify(u.cookie().Value)
+	ctx, cancel := context.WithCancel(context.Background())
+	ev := u.events(ctx)
+	if err := c.srv.Send(context.Background(), id, []bot.Reply{{Text: "还款提醒：花呗 明天到期"}}); err != nil {
+		t.Fatal(err)
+	}
+	next(t, ev)
+	cancel()
+	if got := obs.get("web ok"); got != before+1 {
+		t.Errorf("reminder to the open page: ok %d, want %d", got, before+1)
+	}
+	// The page is closed: wait until the stream is gone from the hub.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		err := c.srv.Send(context.Background(), id, []bot.Reply{{Text: "还款提醒：借呗 今天到期"}, {Text: "第二条"}})
+		if errors.Is(err, msg.ErrDeferred) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the closed page still takes reminders: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if got := obs.get("web deferred"); got != 2 {
+		t.Errorf("two messages while away: deferred %d", got)
+	}
+}

@@ -47,13 +47,16 @@ func (a *Adapter) sendLater(ctx context.Context, user string, chunks []string) e
 		err := a.sendOne(ctx, user, openid, c)
 		switch {
 		case err == nil:
+			a.sent(1, "ok")
 			continue
 		case errors.Is(err, msg.ErrBlocked):
+			a.sent(len(chunks)-i, "blocked")
 			return err
 		case errors.Is(err, errUncertain):
 			// Perhaps delivered: sending it again could show it twice, and
 			// keeping it could too. Logged, not repeated.
 			a.log.Warn("wechat: customer-service message uncertain", "err", err)
+			a.sent(1, "failed")
 			continue
 		}
 		if !errors.Is(err, errKeep) {
@@ -61,12 +64,15 @@ func (a *Adapter) sendLater(ctx context.Context, user string, chunks []string) e
 		}
 		if i == 0 && a.api != nil && a.cfg.TemplateID != "" && errors.Is(err, errOutside) {
 			if terr := a.api.sendTemplate(ctx, openid, a.cfg.TemplateID, strings.Join(chunks, "\n\n")); terr == nil {
+				a.sent(1, "ok")
 				return nil
 			} else {
 				a.log.Warn("wechat: template message", "err", terr)
 			}
 		}
-		return a.keep(ctx, user, chunks[i:])
+		kerr := a.keep(ctx, user, chunks[i:])
+		a.sent(len(chunks)-i, msg.Outcome(kerr))
+		return kerr
 	}
 	return nil
 }

@@ -99,6 +99,7 @@ type Adapter struct {
 	st     storage
 	rem    reminders
 	log    *slog.Logger
+	obs    msg.SendObserver
 
 	now         func() time.Time
 	replyWithin time.Duration // how long a request waits for the engine
@@ -120,6 +121,20 @@ type Option func(*Adapter)
 
 // WithLogger sets the logger (no message text, no openid).
 func WithLogger(l *slog.Logger) Option { return func(a *Adapter) { a.log = l } }
+
+// WithObserver reports each message delivered to o: a passive reply or a
+// customer-service, template or image message "ok"; one kept for the user's
+// next message "deferred"; "blocked" or "failed".
+func WithObserver(o msg.SendObserver) Option { return func(a *Adapter) { a.obs = o } }
+
+// sent reports n messages of one outcome.
+func (a *Adapter) sent(n int, outcome string) {
+	if a.obs != nil {
+		for range n {
+			a.obs.Sent(Channel, outcome)
+		}
+	}
+}
 
 // WithReminders lets unsubscribe pause the user's reminders.
 func WithReminders(r reminders) Option { return func(a *Adapter) { a.rem = r } }
@@ -342,7 +357,8 @@ func (a *Adapter) reply(w http.ResponseWriter, m *message, encrypted bool, text 
 		out = encryptedReply(enc, Signature(a.cfg.Token, rts, rnonce, enc), rts, rnonce)
 	}
 	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
-	w.Write(out)
+	_, err := w.Write(out)
+	a.sent(1, msg.Outcome(err))
 }
 
 // fresh: the request's timestamp is within maxSkew of now.
@@ -493,9 +509,11 @@ func (a *Adapter) run(ctx context.Context, key, user string, in bot.Inbound, res
 		}
 	}
 	for _, img := range images { // the plan chart: a passive reply holds text only
-		if err := a.sendImage(ctx, user, img); err != nil {
+		err := a.sendImage(ctx, user, img)
+		if err != nil {
 			a.log.Warn("wechat: image", "err", err)
 		}
+		a.sent(1, msg.Outcome(err))
 	}
 	time.AfterFunc(a.keepDone, func() {
 		a.mu.Lock()

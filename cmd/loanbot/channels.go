@@ -30,6 +30,9 @@ func mountChannels(ctx, wctx context.Context, workers *sync.WaitGroup, mux *http
 		if len(cfg.TrustedProxies) > 0 {
 			opts = append(opts, web.WithTrustedProxies(cfg.TrustedProxies...))
 		}
+		if a.sends != nil {
+			opts = append(opts, web.WithObserver(a.sends))
+		}
 		w, err := web.New(a.engine, a.store, opts...)
 		if err != nil {
 			return nil, err
@@ -44,7 +47,11 @@ func mountChannels(ctx, wctx context.Context, workers *sync.WaitGroup, mux *http
 		fmt.Fprintf(stderr, "loanbot: web chat on %s/\n", where)
 	}
 	if cfg.WeChat.Token != "" {
-		wx, err := wechat.New(cfg.WeChat, a.engine, a.store, wechat.WithLogger(jsonLogger(stderr)), wechat.WithReminders(a.reminders))
+		wopts := []wechat.Option{wechat.WithLogger(jsonLogger(stderr)), wechat.WithReminders(a.reminders)}
+		if a.sends != nil {
+			wopts = append(wopts, wechat.WithObserver(a.sends))
+		}
+		wx, err := wechat.New(cfg.WeChat, a.engine, a.store, wopts...)
 		if err != nil {
 			return closers, err
 		}

@@ -194,7 +194,7 @@ type app struct {
 	reminders *remind.Service
 	engine    *bot.Engine
 	close     func()
-	sends     telegram.Observer // the Telegram adapter's sends (serve's metrics), or nil
+	sends     telegram.Observer // every channel's sends (serve's metrics), or nil
 }
 
 // newApp reads the configuration, connects to Redis (or starts the embedded

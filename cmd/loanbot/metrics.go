@@ -117,7 +117,8 @@ func (h redisHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Pro
 	}
 }
 
-// sendMetrics is the metrics as the Telegram adapter's observer.
+// sendMetrics is the metrics as the channels' send observer (and the Telegram
+// adapter's limit waits).
 type sendMetrics struct{ m *metrics }
 
 func (s sendMetrics) Sent(channel, outcome string) { s.m.sends.WithLabelValues(channel, outcome).Inc() }

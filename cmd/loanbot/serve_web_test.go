@@ -183,6 +183,10 @@ func TestServeKeepsHealthAndMetricsApart(t *testing.T) {
 		res.Body.Close()
 		jars = append(jars, jar)
 	}
+	// Their answers are counted as sends of the web channel.
+	if _, body := get(http.DefaultClient, "http://"+maddr+"/metrics"); !strings.Contains(body, `loanbot_sends_total{channel="web",outcome="ok"}`) {
+		t.Errorf("web answers not in loanbot_sends_total")
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	refused := 0
