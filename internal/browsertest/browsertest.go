@@ -185,9 +185,19 @@ func (b *Browser) Idle() error {
 	return err
 }
 
-// Eval evaluates a JavaScript expression in the page.
+// Eval evaluates a JavaScript expression in the page. An evaluation that
+// meets the page between two documents (Chromium: "Cannot find context
+// with specified id", "Execution context was destroyed") is tried again,
+// up to 3 times, a little later: the page is still the one asked about.
 func Eval[T any](b *Browser, expr string) (T, error) {
-	return chromedp.Run(b.Ctx, chromedp.Evaluate[T](expr))
+	for try := 0; ; try++ {
+		v, err := chromedp.Run(b.Ctx, chromedp.Evaluate[T](expr))
+		if err == nil || try == 3 ||
+			!strings.Contains(err.Error(), "Cannot find context") && !strings.Contains(err.Error(), "context was destroyed") {
+			return v, err
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // BotCount is the number of the bot's messages on the page.
