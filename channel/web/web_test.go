@@ -16,6 +16,7 @@ import (
 
 	"loanbot/bot"
 	"loanbot/msg"
+	"loanbot/msg/msgtest"
 	"loanbot/store"
 	"loanbot/store/storetest"
 )
@@ -669,41 +670,17 @@ func TestPageWordsExistInEveryLanguage(t *testing.T) {
 	}
 }
 
-// A stream needs the page's cookie (it never makes an identity), and one
-// address holds only so many.
-
-// sendCounts is a SendObserver that counts by channel and outcome.
-type sendCounts struct {
-	mu sync.Mutex
-	n  map[string]int
-}
-
-func (c *sendCounts) Sent(channel, outcome string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.n == nil {
-		c.n = map[string]int{}
-	}
-	c.n[channel+" "+outcome]++
-}
-
-func (c *sendCounts) get(k string) int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.n[k]
-}
-
 // The observer sees every bot message: an answer in the response and a
 // reminder to an open page as ok, a reminder while away as deferred.
 func TestSendsAreReportedByOutcome(t *testing.T) {
-	obs := &sendCounts{}
+	obs := &msgtest.Sends{}
 	c := newChat(t, WithObserver(obs))
 	u := c.client(t)
 	_, ans := u.post(request{ID: u.id(), Text: "/help"})
-	if len(ans.Messages) == 0 || obs.get("web ok") != len(ans.Messages) {
-		t.Fatalf("answer of %d messages, reported ok %d", len(ans.Messages), obs.get("web ok"))
+	if len(ans.Messages) == 0 || obs.Count(Channel, "ok") != len(ans.Messages) {
+		t.Fatalf("answer of %d messages, reported ok %d", len(ans.Messages), obs.Count(Channel, "ok"))
 	}
-	before := obs.get("web ok")
+	before := obs.Count(Channel, "ok")
 	id := c.srv.verify(u.cookie().Value)
 	ctx, cancel := context.WithCancel(context.Background())
 	ev := u.events(ctx)
@@ -712,7 +689,7 @@ func TestSendsAreReportedByOutcome(t *testing.T) {
 	}
 	next(t, ev)
 	cancel()
-	if got := obs.get("web ok"); got != before+1 {
+	if got := obs.Count(Channel, "ok"); got != before+1 {
 		t.Errorf("reminder to the open page: ok %d, want %d", got, before+1)
 	}
 	// The page is closed: wait until the stream is gone from the hub.
@@ -727,7 +704,7 @@ func TestSendsAreReportedByOutcome(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	if got := obs.get("web deferred"); got != 2 {
+	if got := obs.Count(Channel, "deferred"); got != 2 {
 		t.Errorf("two messages while away: deferred %d", got)
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"loanbot/bot"
 	"loanbot/faq"
 	"loanbot/msg"
+	"loanbot/msg/msgtest"
 	"loanbot/remind"
 	"loanbot/store"
 	"loanbot/store/storetest"
@@ -911,32 +912,11 @@ func TestVoiceWithRecognitionIsAnsweredAsText(t *testing.T) {
 	}
 }
 
-// sendCounts is a msg.SendObserver that counts by channel and outcome.
-type sendCounts struct {
-	mu sync.Mutex
-	n  map[string]int
-}
-
-func (c *sendCounts) Sent(channel, outcome string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.n == nil {
-		c.n = map[string]int{}
-	}
-	c.n[channel+" "+outcome]++
-}
-
-func (c *sendCounts) get(k string) int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.n[k]
-}
-
 // The observer sees every message: the passive reply and customer-service
 // messages as ok, what is kept for the next message as deferred, an
 // unfollowed user's as blocked.
 func TestSendsAreReportedByOutcome(t *testing.T) {
-	obs := &sendCounts{}
+	obs := &msgtest.Sends{}
 	e := newEnv(t, &recorder{reply: "好的"}, WithObserver(obs))
 	u := newOpenID()
 	ctx := context.Background()
@@ -945,21 +925,21 @@ func TestSendsAreReportedByOutcome(t *testing.T) {
 	if r := e.say(t, "aes", u, "你好"); r == "" {
 		t.Fatal("no passive reply")
 	}
-	if got := obs.get("wx ok"); got != 1 {
+	if got := obs.Count(Channel, "ok"); got != 1 {
 		t.Errorf("passive reply: ok %d", got)
 	}
 	remind := []bot.Reply{{Text: "提醒：今天还微粒贷 2,100 元。"}}
 	if err := e.a.Send(ctx, u, remind); err != nil {
 		t.Fatal(err)
 	}
-	if got := obs.get("wx ok"); got != 2 {
+	if got := obs.Count(Channel, "ok"); got != 2 {
 		t.Errorf("customer-service message: ok %d, want 2", got)
 	}
 	e.now.Store(start.Add(99 * time.Hour).UnixMilli()) // outside the window
 	if err := e.a.Send(ctx, u, remind); !errors.Is(err, msg.ErrDeferred) {
 		t.Fatalf("outside the window: %v", err)
 	}
-	if got := obs.get("wx deferred"); got != 1 {
+	if got := obs.Count(Channel, "deferred"); got != 1 {
 		t.Errorf("kept: deferred %d", got)
 	}
 	v := newOpenID()
@@ -969,7 +949,7 @@ func TestSendsAreReportedByOutcome(t *testing.T) {
 	if err := e.a.Send(ctx, v, remind); !errors.Is(err, msg.ErrBlocked) {
 		t.Fatalf("unfollowed: %v", err)
 	}
-	if got := obs.get("wx blocked"); got != 1 {
+	if got := obs.Count(Channel, "blocked"); got != 1 {
 		t.Errorf("unfollowed: blocked %d", got)
 	}
 }
