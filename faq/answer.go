@@ -72,7 +72,14 @@ func (kb *KB) Answer(question string) Result {
 	res := Result{Score: ranked[0].p}
 	switch {
 	case m.oos >= 0 && p[m.oos] > ranked[0].p:
-		// out of scope wins
+		// Out of scope wins. A question in the domain's words with a topic
+		// close behind ("年利率多少算违法") still gets the closest three to
+		// tap rather than the bare menu; the answer stays "no topic".
+		if ranked[0].p >= suggestAt && hasDebtSignal(prepared) {
+			for _, r := range ranked[:min(3, len(ranked))] {
+				res.Suggestions = append(res.Suggestions, r.topic)
+			}
+		}
 	case ranked[0].p >= answerAt:
 		res.Topic = ranked[0].topic
 	case ranked[0].p >= suggestAt:

@@ -3,6 +3,7 @@ package faq
 import (
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -189,5 +190,26 @@ func TestNoEvaluationQuestionIsTrainingData(t *testing.T) {
 				t.Errorf("%q is inside %q (%s) and in an evaluation set", c.q, text, f)
 			}
 		}
+	}
+}
+
+// A question in the domain's words that out of scope still wins gets the
+// closest topics to tap instead of the bare menu; one outside the domain
+// gets neither.
+func TestOutOfScopeInTheDomainsWordsOffersTheClosestTopics(t *testing.T) {
+	kb, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := kb.Answer("年利率几个点算违法")
+	var ids []string
+	for _, s := range r.Suggestions {
+		ids = append(ids, s.ID)
+	}
+	if r.Topic != nil || !slices.Contains(ids, "penalty-interest") {
+		t.Errorf("topic %v, suggestions %v; want none and penalty-interest among the suggestions", r.Topic, ids)
+	}
+	if r := kb.Answer("明天北京下雨吗"); r.Topic != nil || len(r.Suggestions) > 0 {
+		t.Errorf("the weather: topic %v, suggestions %v", r.Topic, r.Suggestions)
 	}
 }
