@@ -52,40 +52,52 @@ func (kb *KB) Answer(question string) Result {
 		}
 	}
 	nlu.Softmax(p)
-	type cand struct {
-		topic *Topic
-		p     float64
-	}
+	oos := 0.0
 	var ranked []cand
 	for c, id := range m.topics.Classes {
 		if c == m.oos {
+			oos = p[c]
 			continue
 		}
 		if tp := kb.byID[id]; tp != nil {
 			ranked = append(ranked, cand{tp, p[c]})
 		}
 	}
+	return choose(oos, ranked, hasDebtSignal(prepared))
+}
+
+// cand is a topic with its probability.
+type cand struct {
+	topic *Topic
+	p     float64
+}
+
+// choose turns the probabilities into a result: the best topic when it is
+// probable enough and beats out of scope, the closest three when it is
+// not probable enough, nothing when out of scope wins. But a question in
+// the domain's words (domain) that out of scope wins over a topic close
+// behind ("年化几个点就违法了") gets the closest three to tap rather than
+// the bare menu; the answer stays "no topic".
+func choose(oos float64, ranked []cand, domain bool) Result {
 	if len(ranked) == 0 {
 		return Result{}
 	}
 	sort.SliceStable(ranked, func(i, j int) bool { return ranked[i].p > ranked[j].p })
 	res := Result{Score: ranked[0].p}
+	closest := func() {
+		for _, r := range ranked[:min(3, len(ranked))] {
+			res.Suggestions = append(res.Suggestions, r.topic)
+		}
+	}
 	switch {
-	case m.oos >= 0 && p[m.oos] > ranked[0].p:
-		// Out of scope wins. A question in the domain's words with a topic
-		// close behind ("年利率多少算违法") still gets the closest three to
-		// tap rather than the bare menu; the answer stays "no topic".
-		if ranked[0].p >= suggestAt && hasDebtSignal(prepared) {
-			for _, r := range ranked[:min(3, len(ranked))] {
-				res.Suggestions = append(res.Suggestions, r.topic)
-			}
+	case oos > ranked[0].p:
+		if domain && ranked[0].p >= suggestAt {
+			closest()
 		}
 	case ranked[0].p >= answerAt:
 		res.Topic = ranked[0].topic
 	case ranked[0].p >= suggestAt:
-		for _, r := range ranked[:min(3, len(ranked))] {
-			res.Suggestions = append(res.Suggestions, r.topic)
-		}
+		closest()
 	}
 	return res
 }

@@ -3,7 +3,6 @@ package faq
 import (
 	"os"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -193,23 +192,46 @@ func TestNoEvaluationQuestionIsTrainingData(t *testing.T) {
 	}
 }
 
-// A question in the domain's words that out of scope still wins gets the
-// closest topics to tap instead of the bare menu; one outside the domain
-// gets neither.
-func TestOutOfScopeInTheDomainsWordsOffersTheClosestTopics(t *testing.T) {
-	kb, err := Load()
-	if err != nil {
-		t.Fatal(err)
+// choose: the best topic when probable enough and ahead of out of scope;
+// the closest three when not probable enough, or when out of scope wins
+// over a question in the domain's words with a topic close behind; nothing
+// when out of scope wins otherwise.
+func TestChooseOffersTheClosestTopicsWhenOutOfScopeWinsInTheDomain(t *testing.T) {
+	a, b, c, d := &Topic{ID: "a"}, &Topic{ID: "b"}, &Topic{ID: "c"}, &Topic{ID: "d"}
+	ranked := func(ps ...float64) []cand {
+		var out []cand
+		for i, t := range []*Topic{a, b, c, d}[:len(ps)] {
+			out = append(out, cand{t, ps[i]})
+		}
+		return out
 	}
-	r := kb.Answer("年利率几个点算违法")
-	var ids []string
-	for _, s := range r.Suggestions {
-		ids = append(ids, s.ID)
+	ids := func(r Result) string {
+		s := ""
+		if r.Topic != nil {
+			s = r.Topic.ID + ":"
+		}
+		for _, t := range r.Suggestions {
+			s += t.ID
+		}
+		return s
 	}
-	if r.Topic != nil || !slices.Contains(ids, "penalty-interest") {
-		t.Errorf("topic %v, suggestions %v; want none and penalty-interest among the suggestions", r.Topic, ids)
-	}
-	if r := kb.Answer("明天北京下雨吗"); r.Topic != nil || len(r.Suggestions) > 0 {
-		t.Errorf("the weather: topic %v, suggestions %v", r.Topic, r.Suggestions)
+	for _, tc := range []struct {
+		name   string
+		oos    float64
+		ranked []cand
+		domain bool
+		want   string
+	}{
+		{"probable topic", 0.1, ranked(0.05, 0.8, 0.05), true, "b:"},
+		{"unsure: closest three", 0.1, ranked(0.2, 0.25, 0.15, 0.05), false, "bac"},
+		{"out of scope wins, domain words, topic close", 0.6, ranked(0.2, 0.1, 0.05, 0.05), true, "abc"},
+		{"out of scope wins, no domain words", 0.6, ranked(0.2, 0.1, 0.05, 0.05), false, ""},
+		{"out of scope wins, nothing close", 0.8, ranked(0.1, 0.05, 0.03, 0.02), true, ""},
+		{"out of scope ahead of a probable topic", 0.5, ranked(0.4, 0.05, 0.05), true, "abc"},
+		{"no topics", 1, nil, true, ""},
+	} {
+		if got := ids(choose(tc.oos, tc.ranked, tc.domain)); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
 	}
 }
