@@ -78,17 +78,17 @@ func TestThreeStepFlowWithBackSkipInvalidAndCancel(t *testing.T) {
 	e := newEngine(t, storetest.Store(t))
 	u := storetest.User("t3")
 	transcript(t, e, u, []step{
-		{"/t3", "你叫什么名字"},     // step 1: name
+		{"/t3", "怎么称呼你"},     // step 1: name
 		{"Ann", "欠了多少"},       // step 2: amount
 		{"a lot", "这个回答我没看懂"}, // invalid: explained...
 		{"a lot", "例如：跳过"},    // ...with an example
-		{"返回", "你叫什么名字"},      // back to step 1
+		{"返回", "怎么称呼你"},      // back to step 1
 		{"Bob", "欠了多少"},       // step 2 again
 		{"3万5", "选一个颜色"},      // step 3: colour, optional
 		{"back", "欠了多少"},      // back from 3 to 2
 		{"1.2k", "[跳过]"},      // the optional step offers skip
 		{"skip", "DONE name=Bob fen=120000 colour="},
-		{"/t3", "你叫什么名字"},
+		{"/t3", "怎么称呼你"},
 		{"Cid", "欠了多少"},
 		{"取消", "已退出"},
 		{"/cancel", "没有进行中的步骤"},
@@ -104,12 +104,12 @@ func TestButtonByNumberLabelOrPayload(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			u := storetest.User("btn")
-			transcript(t, e, u, []step{{"/t3", "你叫什么名字"}, {"Ann", "欠了多少"}, {"500", "选一个颜色"}, {tc.answer, tc.want}})
+			transcript(t, e, u, []step{{"/t3", "怎么称呼你"}, {"Ann", "欠了多少"}, {"500", "选一个颜色"}, {tc.answer, tc.want}})
 		})
 	}
 	// A number in a numeric step is an amount, not button 1.
 	u := storetest.User("numeric")
-	transcript(t, e, u, []step{{"/t3", "你叫什么名字"}, {"Ann", "欠了多少"}, {"1", "选一个颜色"}, {"skip", "fen=100 "}})
+	transcript(t, e, u, []step{{"/t3", "怎么称呼你"}, {"Ann", "欠了多少"}, {"1", "选一个颜色"}, {"skip", "fen=100 "}})
 	// A tapped payload.
 	u = storetest.User("tap")
 	transcript(t, e, u, []step{{"/t3", ""}, {"Ann", ""}, {"8", ""}})
@@ -122,7 +122,7 @@ func TestButtonByNumberLabelOrPayload(t *testing.T) {
 func TestFlowResumesInANewEngine(t *testing.T) {
 	st := storetest.Store(t)
 	u := storetest.User("resume")
-	transcript(t, newEngine(t, st), u, []step{{"/t3", "你叫什么名字"}, {"Ann", "欠了多少"}})
+	transcript(t, newEngine(t, st), u, []step{{"/t3", "怎么称呼你"}, {"Ann", "欠了多少"}})
 	// "Restart": a new engine, nothing in memory, the same Redis.
 	transcript(t, newEngine(t, st), u, []step{{"2万", "选一个颜色"}, {"蓝", "DONE name=Ann fen=2000000 colour=blue"}})
 }
@@ -253,7 +253,7 @@ func TestRedisStoppedMidConversation(t *testing.T) {
 	srv := storetest.NewServer(t)
 	e := newEngine(t, store.New(srv.Client()))
 	u := storetest.User("outage")
-	transcript(t, e, u, []step{{"/t3", "你叫什么名字"}, {"Ann", "欠了多少"}})
+	transcript(t, e, u, []step{{"/t3", "怎么称呼你"}, {"Ann", "欠了多少"}})
 	srv.Stop()
 	reps, err := e.Handle(context.Background(), bot.Inbound{Channel: "test", UserID: u, Text: "500"})
 	if err == nil || !strings.Contains(render(reps), "服务暂时不可用") {

@@ -16,7 +16,7 @@ import (
 func init() {
 	if err := i18n.Extend(map[string]map[string]string{i18n.ZhHans: {
 		"test.t3":        "测试流程",
-		"test.t3.name":   "你叫什么名字？",
+		"test.t3.name":   "请问怎么称呼你？",
 		"test.t3.amount": "欠了多少？",
 		"test.t3.colour": "选一个颜色：",
 		"test.t3.eg":     "跳过",
