@@ -78,11 +78,11 @@ func TestThreeStepFlowWithBackSkipInvalidAndCancel(t *testing.T) {
 	e := newEngine(t, storetest.Store(t))
 	u := storetest.User("t3")
 	transcript(t, e, u, []step{
-		{"/t3", "怎么称呼你"},     // step 1: name
+		{"/t3", "怎么称呼你"},      // step 1: name
 		{"Ann", "欠了多少"},       // step 2: amount
 		{"a lot", "这个回答我没看懂"}, // invalid: explained...
 		{"a lot", "例如：跳过"},    // ...with an example
-		{"返回", "怎么称呼你"},      // back to step 1
+		{"返回", "怎么称呼你"},       // back to step 1
 		{"Bob", "欠了多少"},       // step 2 again
 		{"3万5", "选一个颜色"},      // step 3: colour, optional
 		{"back", "欠了多少"},      // back from 3 to 2
