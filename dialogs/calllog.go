@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/looplab/fsm"
-
 	"loanbot/msg"
 	"loanbot/store"
 	"loanbot/zhtext"
@@ -22,15 +20,7 @@ var (
 // whom, what was offered and agreed, and the next step.
 var CallLog = &Flow{
 	Name: "calllog", Version: 1, Initial: "when",
-	Events: fsm.Events{
-		{Name: "next", Src: []string{"when"}, Dst: "lender"},
-		{Name: "next", Src: []string{"lender"}, Dst: "agent"},
-		{Name: "next", Src: []string{"agent"}, Dst: "offered"},
-		{Name: "next", Src: []string{"offered"}, Dst: "agreed"},
-		{Name: "next", Src: []string{"agreed"}, Dst: "next_step"},
-		{Name: "next", Src: []string{"next_step"}, Dst: "next_date"},
-		{Name: "next", Src: []string{"next_date"}, Dst: Done},
-	},
+	Events: chain("when", "lender", "agent", "offered", "agreed", "next_step", "next_date"),
 	Steps: map[string]*Step{
 		"when": {Prompt: "log.when", Slot: "when", Example: "log.when.example",
 			Choices: []Choice{{Value: "now", Label: "log.when.now", Aliases: []string{"刚才", "刚刚", "现在", "now", "just now", "today", "今天"}}},

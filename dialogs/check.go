@@ -7,8 +7,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/looplab/fsm"
-
 	"loanbot/collect"
 	"loanbot/msg"
 	"loanbot/store"
@@ -52,7 +50,7 @@ type checkedList struct {
 // CheckFlow asks for the message when /check came alone.
 var CheckFlow = &Flow{
 	Name: "check", Version: 1, Initial: "text",
-	Events: fsm.Events{{Name: "next", Src: []string{"text"}, Dst: Done}},
+	Events: chain("text"),
 	Steps: map[string]*Step{
 		"text": {Prompt: "check.ask", Slot: "text", Parse: optionalText(maxCheckedText * 4)},
 	},

@@ -12,8 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/looplab/fsm"
-
 	"loanbot/i18n"
 	"loanbot/msg"
 	"loanbot/store"
@@ -80,15 +78,7 @@ func saveDebts(c *Context, m DebtMap) {
 // is filled in and those questions are passed over.
 var AddDebt = &Flow{
 	Name: debtFlow, Version: 1, Initial: "lender",
-	Events: fsm.Events{
-		{Name: "next", Src: []string{"lender"}, Dst: "owed"},
-		{Name: "next", Src: []string{"owed"}, Dst: "due"},
-		{Name: "next", Src: []string{"due"}, Dst: "overdue"},
-		{Name: "next", Src: []string{"overdue"}, Dst: "legal"},
-		{Name: "next", Src: []string{"legal"}, Dst: "cost"},
-		{Name: "next", Src: []string{"cost"}, Dst: "confirm"},
-		{Name: "next", Src: []string{"confirm"}, Dst: Done},
-	},
+	Events: chain("lender", "owed", "due", "overdue", "legal", "cost", "confirm"),
 	Steps: map[string]*Step{
 		"lender": {Prompt: "debts.lender", Slot: "lender", Example: "debts.lender.example", Choices: lenderChoices[:5],
 			Parse: parseDebtLender},

@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/looplab/fsm"
-
 	"loanbot/chart"
 	"loanbot/i18n"
 	"loanbot/msg"
@@ -17,10 +15,7 @@ import (
 // other.
 var Budget = &Flow{
 	Name: budgetFlow, Version: 1, Initial: "income",
-	Events: fsm.Events{
-		{Name: "next", Src: []string{"income"}, Dst: "expenses"},
-		{Name: "next", Src: []string{"expenses"}, Dst: Done},
-	},
+	Events: chain("income", "expenses"),
 	Steps: map[string]*Step{
 		"income":   Negotiate.Steps["income"],
 		"expenses": Negotiate.Steps["expenses"],

@@ -233,6 +233,20 @@ func (f *Flow) check() error {
 	return nil
 }
 
+// chain is the events of a flow whose steps follow one another: "next"
+// from each state to the one after it, and from the last to Done.
+func chain(states ...string) fsm.Events {
+	ev := make(fsm.Events, len(states))
+	for i, st := range states {
+		dst := Done
+		if i+1 < len(states) {
+			dst = states[i+1]
+		}
+		ev[i] = fsm.EventDesc{Name: "next", Src: []string{st}, Dst: dst}
+	}
+	return ev
+}
+
 func labels(cs []Choice) []string {
 	out := make([]string, len(cs))
 	for i, c := range cs {

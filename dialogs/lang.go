@@ -1,8 +1,6 @@
 package dialogs
 
 import (
-	"github.com/looplab/fsm"
-
 	"loanbot/i18n"
 	"loanbot/msg"
 )
@@ -14,9 +12,7 @@ var Lang = &Flow{
 	Name:    "lang",
 	Version: 1,
 	Initial: "choose",
-	Events: fsm.Events{
-		{Name: "next", Src: []string{"choose"}, Dst: Done},
-	},
+	Events:  chain("choose"),
 	Steps: map[string]*Step{
 		"choose": {
 			Prompt:  "lang.prompt",

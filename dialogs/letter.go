@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/looplab/fsm"
-
 	"loanbot/i18n"
 	"loanbot/msg"
 	"loanbot/store"
@@ -50,11 +48,7 @@ type letterFacts struct {
 // Letter asks what a letter needs that the bot does not know yet.
 var Letter = &Flow{
 	Name: "letter", Version: 1, Initial: "name",
-	Events: fsm.Events{
-		{Name: "next", Src: []string{"name"}, Dst: "contract"},
-		{Name: "next", Src: []string{"contract"}, Dst: "words"},
-		{Name: "next", Src: []string{"words"}, Dst: Done},
-	},
+	Events: chain("name", "contract", "words"),
 	Steps: map[string]*Step{
 		"name":     {Prompt: "letter.name", Slot: "name", Example: "letter.name.example", Parse: parseName},
 		"contract": {Prompt: "letter.contract", Slot: "contract", Optional: true, Choices: []Choice{unknownChoice}, Parse: optionalText(40)},

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/looplab/fsm"
-
 	"loanbot/i18n"
 	"loanbot/loancost"
 	"loanbot/msg"
@@ -25,9 +23,7 @@ var (
 // the user said is kept and each answer adds to it.
 var Rate = &Flow{
 	Name: "rate", Version: 1, Initial: "facts",
-	Events: fsm.Events{
-		{Name: "next", Src: []string{"facts"}, Dst: Done},
-	},
+	Events: chain("facts"),
 	Steps: map[string]*Step{
 		"facts": {Prompt: "rate.ask", Slot: "facts", Example: "rate.example", Parse: parseLoanFacts},
 	},

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/looplab/fsm"
-
 	"loanbot/i18n"
 	"loanbot/msg"
 	"loanbot/remind"
@@ -27,14 +25,7 @@ var (
 // notices. Started from a plan, the loan and amount come prefilled.
 var Remind = &Flow{
 	Name: "remind", Version: 1, Initial: "lender",
-	Events: fsm.Events{
-		{Name: "next", Src: []string{"lender"}, Dst: "amount"},
-		{Name: "next", Src: []string{"amount"}, Dst: "schedule"},
-		{Name: "next", Src: []string{"schedule"}, Dst: "offsets"},
-		{Name: "next", Src: []string{"offsets"}, Dst: "time"},
-		{Name: "next", Src: []string{"time"}, Dst: "confirm"},
-		{Name: "next", Src: []string{"confirm"}, Dst: Done},
-	},
+	Events: chain("lender", "amount", "schedule", "offsets", "time", "confirm"),
 	Steps: map[string]*Step{
 		"lender": {Prompt: "remind.lender", Slot: "lender", Choices: lenderChoices[:5], Parse: parseLender},
 		"amount": {Prompt: "remind.amount.prompt", Slot: "amount", Optional: true, Numeric: true, Example: "remind.amount.example",

@@ -17,7 +17,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -71,9 +70,7 @@ func TestFault(t *testing.T) {
 	}))
 	defer api.Close()
 
-	l, _ := net.Listen("tcp", "127.0.0.1:0")
-	addr := l.Addr().String()
-	l.Close()
+	addr := freeAddr(t)
 	const secret = "fault-test-secret-0123456789"
 	var cmd *exec.Cmd
 	start := func() {
@@ -83,14 +80,9 @@ func TestFault(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		for i := 0; i < 200; i++ {
-			if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
-				resp.Body.Close()
-				return
-			}
-			time.Sleep(20 * time.Millisecond)
+		if !healthy("http://"+addr, 4*time.Second) {
+			t.Fatal("serve did not start")
 		}
-		t.Fatal("serve did not start")
 	}
 	run := time.Now().UnixNano() % 100_000
 	chatOf := func(u int) int64 { return 7_000_000_000 + run*10_000 + int64(u) }
@@ -98,10 +90,7 @@ func TestFault(t *testing.T) {
 	// Reminders: half the users at the first whole minute at least 25 s
 	// away, half a minute later, in a zone where it is midday (no quiet hours).
 	zone, loc := middayZone(time.Now())
-	first := time.Now().Add(25 * time.Second).Truncate(time.Minute).Add(time.Minute)
-	if time.Until(first) > 85*time.Second {
-		first = first.Add(-time.Minute)
-	}
+	first := wholeMinuteAfter(25 * time.Second)
 	second := first.Add(time.Minute)
 	rem := remind.NewService(store.New(redis.Client()), "Asia/Shanghai")
 	for u := 0; u < users; u++ {

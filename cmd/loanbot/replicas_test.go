@@ -127,10 +127,7 @@ func TestReplicasShareOneBudget(t *testing.T) {
 	run := time.Now().UnixNano() % 100_000
 	chatOf := func(u int) int64 { return 8_000_000_000 + run*10_000 + int64(u) }
 	zone, loc := middayZone(time.Now())
-	due := time.Now().Add(15 * time.Second).Truncate(time.Minute).Add(time.Minute)
-	if time.Until(due) > 75*time.Second {
-		due = due.Add(-time.Minute)
-	}
+	due := wholeMinuteAfter(15 * time.Second)
 	rem := remind.NewService(store.New(redis.Client()), "Asia/Shanghai")
 	for u := 0; u < users; u++ {
 		d := due.In(loc)
@@ -242,6 +239,15 @@ func TestReplicasShareOneBudget(t *testing.T) {
 
 // middayZone is a fixed-offset zone (Etc/GMT±N) where it is about noon now:
 // reminders due now fall outside quiet hours (the fault test uses it too).
+// wholeMinuteAfter is the first whole minute at least lead from now.
+func wholeMinuteAfter(lead time.Duration) time.Time {
+	t := time.Now().Add(lead).Truncate(time.Minute).Add(time.Minute)
+	if time.Until(t) > lead+time.Minute {
+		t = t.Add(-time.Minute)
+	}
+	return t
+}
+
 func middayZone(now time.Time) (string, *time.Location) {
 	off := 12 - now.UTC().Hour()
 	name := "Etc/GMT"
